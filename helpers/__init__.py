@@ -1,0 +1,23 @@
+"""Helpers for the chat.completions workbook: clients, backends, record/replay, exercises.
+
+Importing this package has no side effects; every notebook starts with::
+
+    from helpers import make_client, default_model, status
+    client = make_client()      # an ordinary openai.OpenAI
+    MODEL = default_model()     # the model id that fits the chosen backend
+"""
+
+from helpers.client import make_async_client, make_client, status
+from helpers.errors import (
+    ConfigError,
+    CorruptRecordingError,
+    LocalModelError,
+    ReplayMissError,
+    WorkbookError,
+)
+from helpers.settings import default_model
+
+__all__ = [
+    "make_client", "make_async_client", "default_model", "status",
+    "WorkbookError", "ConfigError", "ReplayMissError", "CorruptRecordingError", "LocalModelError",
+]

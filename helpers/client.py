@@ -1,0 +1,116 @@
+"""Build the OpenAI client a notebook uses, with the chosen backend under record/replay.
+
+Covers ``make_client`` / ``make_async_client`` (ordinary ``openai.OpenAI`` /
+``openai.AsyncOpenAI`` objects: only the transport under the SDK's HTTP client is
+ours), ``default_model`` and ``status``. Leaves out the backends and the store.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import openai
+
+from helpers.errors import WorkbookError
+from helpers.recordings import REPO_ROOT, RecordingStore
+from helpers.replay import AsyncReplayTransport, ReplayTransport
+from helpers.settings import Settings, default_model, mask_key, resolve
+
+__all__ = ["make_client", "make_async_client", "default_model", "status"]
+LOCAL_PLACEHOLDER_KEY = "local-model-needs-no-key"
+REPLAY_PLACEHOLDER_KEY = "replay-only-no-key"
+
+
+def _scope(scope: str | None) -> str:
+    """Which notebook is calling: the argument, WORKBOOK_SCOPE, or JupyterLab's session name."""
+    chosen = scope or os.environ.get("WORKBOOK_SCOPE") or Path(os.environ.get("JPY_SESSION_NAME", "")).stem
+    return chosen or "misc"
+
+
+def _prepare(backend: str | None, replay: str | None, scope: str | None, kwargs: dict[str, Any]):
+    settings = resolve(backend, replay, api_key=kwargs.pop("api_key", None), base_url=kwargs.pop("base_url", None))
+    store = RecordingStore(scope=_scope(scope))
+    base_path = httpx2.URL(settings.base_url).path
+    key = settings.api_key or (LOCAL_PLACEHOLDER_KEY if settings.backend == "local" else REPLAY_PLACEHOLDER_KEY)
+    _install_short_tracebacks()
+    return settings, store, base_path, key
+
+
+def make_client(backend: str | None = None, *, replay: str | None = None, scope: str | None = None,
+                **openai_kwargs: Any) -> openai.OpenAI:
+    """An ``openai.OpenAI`` for the chosen backend ("local" or "openai") and replay mode.
+
+    Extra keyword arguments go to ``openai.OpenAI`` (``max_retries``, ``timeout``,
+    ``api_key``, ``base_url``...). ``scope`` names where new recordings are filed.
+    """
+    settings, store, base_path, key = _prepare(backend, replay, scope, openai_kwargs)
+    if settings.backend == "local":
+        from helpers.local_transport import LocalTransport
+
+        inner: httpx2.BaseTransport = LocalTransport(settings.model)
+    else:
+        inner = httpx2.HTTPTransport()
+    transport = ReplayTransport(inner, settings.replay, store, base_path, [key])
+    http_client = openai.DefaultHttpxClient(transport=transport)
+    return openai.OpenAI(api_key=key, base_url=settings.base_url, http_client=http_client, **openai_kwargs)
+
+
+def make_async_client(backend: str | None = None, *, replay: str | None = None, scope: str | None = None,
+                      **openai_kwargs: Any) -> openai.AsyncOpenAI:
+    """The ``openai.AsyncOpenAI`` twin of :func:`make_client`."""
+    settings, store, base_path, key = _prepare(backend, replay, scope, openai_kwargs)
+    if settings.backend == "local":
+        from helpers.local_transport import AsyncLocalTransport
+
+        inner: httpx2.AsyncBaseTransport = AsyncLocalTransport(settings.model)
+    else:
+        inner = httpx2.AsyncHTTPTransport()
+    transport = AsyncReplayTransport(inner, settings.replay, store, base_path, [key])
+    http_client = openai.DefaultAsyncHttpxClient(transport=transport)
+    return openai.AsyncOpenAI(api_key=key, base_url=settings.base_url, http_client=http_client, **openai_kwargs)
+
+
+def _describe(settings: Settings) -> dict[str, str]:
+    root = RecordingStore().root
+    try:
+        shown = str(root.relative_to(REPO_ROOT))
+    except ValueError:
+        shown = str(root)
+    return {
+        "backend": settings.backend,
+        "model": settings.model,
+        "replay": settings.replay,
+        "base_url": settings.base_url,
+        "api_key": mask_key(settings.api_key) if settings.backend == "openai" else "(none needed)",
+        "recordings": shown,
+    }
+
+
+def status(backend: str | None = None, replay: str | None = None) -> dict[str, str]:
+    """Print and return the backend, model, replay mode, base URL and masked key in use."""
+    info = _describe(resolve(backend, replay))
+    width = max(map(len, info))
+    for name, value in info.items():
+        print(f"{name:<{width}}  {value}")
+    return info
+
+
+def _install_short_tracebacks() -> None:
+    """In IPython, show WorkbookErrors as their message, not 40 frames of SDK internals."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or getattr(shell, "_workbook_handler", False):
+        return
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        print(f"{etype.__name__}: {value}")
+        return None
+
+    shell.set_custom_exc((WorkbookError,), handler)
+    shell._workbook_handler = True

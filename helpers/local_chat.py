@@ -1,0 +1,209 @@
+"""Answer a chat.completions request body with the embedded model, in OpenAI's shapes.
+
+Covers turning a validated body into choices (``n``, seeds, ``response_format`` as a
+grammar, tools with ``tool_choice`` none/auto/required/named), and building the
+``ChatCompletion`` JSON or the stream of ``ChatCompletionChunk`` JSON objects, with
+``usage`` and log-probabilities. Leaves out validation and HTTP.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import string
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from helpers.local_generate import Outcome, Sampling, generate
+from helpers.local_model import MODEL_LOCK, N_CTX, gguf_path, load_model
+from helpers.local_prompt import TOOL_OPEN, render, tool_call_schema
+from helpers.local_sampling import TokenLogprob, token_text
+from helpers.local_validate import ApiError
+
+_ALNUM = string.ascii_letters + string.digits
+
+
+def _rand_id(prefix: str, n: int) -> str:
+    return prefix + "".join(secrets.choice(_ALNUM) for _ in range(n))
+
+
+def fingerprint() -> str:
+    """Stable per model file and llama.cpp build, like OpenAI's ``system_fingerprint``."""
+    import llama_cpp
+
+    return "fp_" + hashlib.sha256(f"{gguf_path().name}:{llama_cpp.__version__}".encode()).hexdigest()[:10]
+
+
+def _grammar(schema: dict | None, *, any_json: bool = False):
+    from llama_cpp import LlamaGrammar
+    from llama_cpp.llama_grammar import JSON_GBNF
+
+    if any_json:
+        return LlamaGrammar.from_string(JSON_GBNF, verbose=False)
+    return LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+
+
+def _logprobs_json(llm, records: list[TokenLogprob]) -> dict:
+    def entry(token_id: int, logprob: float) -> dict:
+        raw = llm.detokenize([token_id])
+        return {"token": token_text(raw), "logprob": logprob, "bytes": list(raw)}
+
+    content = [entry(r.token_id, r.logprob) | {"top_logprobs": [entry(i, lp) for i, lp in r.top]} for r in records]
+    return {"content": content, "refusal": None}
+
+
+class Request:
+    """One validated request, ready to generate."""
+
+    def __init__(self, body: dict[str, Any], model_id: str):
+        self.body, self.model_id = body, model_id
+        self.llm = load_model()
+        tools = body.get("tools") or None
+        choice = body.get("tool_choice") or ("auto" if tools else "none")
+        self.tools = tools if choice != "none" else None
+        self.tool_choice = choice
+        prompt = render(body["messages"], self.tools)
+        self.prompt_tokens = self.llm.tokenize(prompt.encode(), add_bos=False, special=True)
+        room = N_CTX - len(self.prompt_tokens)
+        if room <= 0:
+            raise ApiError(400, f"This model's maximum context length is {N_CTX} tokens. However, your messages "
+                           f"resulted in {len(self.prompt_tokens)} tokens. Please reduce the length of the messages.",
+                           "messages", "context_length_exceeded")
+        limit = body.get("max_completion_tokens") or body.get("max_tokens") or room
+        stop = body.get("stop")
+        bias = {int(k): float(v) for k, v in (body.get("logit_bias") or {}).items()}
+        bad = [k for k in bias if not 0 <= k < self.llm.n_vocab()]
+        if bad:
+            raise ApiError(400, f"Invalid key in 'logit_bias': {bad[0]} is not a token id of this model "
+                           f"(0..{self.llm.n_vocab() - 1}).", "logit_bias", "invalid_value")
+        self.sampling = Sampling(
+            temperature=float(body.get("temperature", 1.0) if body.get("temperature") is not None else 1.0),
+            top_p=float(body["top_p"]) if body.get("top_p") is not None else 1.0,
+            presence_penalty=float(body.get("presence_penalty") or 0.0),
+            frequency_penalty=float(body.get("frequency_penalty") or 0.0),
+            logit_bias=bias,
+            top_logprobs=(body.get("top_logprobs") or 0) if body.get("logprobs") else None,
+            stop=[stop] if isinstance(stop, str) else list(stop or []),
+            max_tokens=min(limit, room),
+        )
+        seed = body.get("seed")
+        self.seed = secrets.randbits(32) if seed is None else int(seed)
+        self.n = body.get("n") or 1
+        self.id, self.created = _rand_id("chatcmpl-", 29), int(time.time())
+
+    # -- one choice -----------------------------------------------------------------
+    def _choice(self, index: int) -> Iterator[tuple[str, Any]]:
+        """Yield ("text", Piece) events, then one ("end", (Outcome, tool_calls|None))."""
+        seed = self.seed + index
+        fmt = (self.body.get("response_format") or {}).get("type")
+        grammar, call_mode = None, False
+        if self.tools is not None:
+            call_mode = self.tool_choice != "auto" or self._wants_tool(seed)
+        if call_mode:
+            only = self.tool_choice["function"]["name"] if isinstance(self.tool_choice, dict) else None
+            grammar = _grammar(tool_call_schema(self.tools, only))
+            prefix = self.llm.tokenize(f"{TOOL_OPEN}\n".encode(), add_bos=False, special=False)
+            outcome = yield from self._run(self.prompt_tokens + prefix, seed, grammar, quiet=True)
+            yield "end", (outcome, self._parse_call(outcome.text))
+            return
+        if fmt == "json_object":
+            grammar = _grammar(None, any_json=True)
+        elif fmt == "json_schema":
+            grammar = _grammar(self.body["response_format"]["json_schema"].get("schema") or {})
+        outcome = yield from self._run(self.prompt_tokens, seed, grammar)
+        yield "end", (outcome, None)
+
+    def _run(self, tokens: list[int], seed: int, grammar, quiet: bool = False):
+        gen = generate(self.llm, tokens, self.sampling, seed, grammar)
+        while True:
+            try:
+                piece = next(gen)
+            except StopIteration as stop:
+                return stop.value
+            if not quiet:
+                yield "text", piece
+
+    def _wants_tool(self, seed: int) -> bool:
+        """tool_choice=auto: let the model's own first tokens decide (same seed, so consistent)."""
+        peek = Sampling(temperature=self.sampling.temperature, top_p=self.sampling.top_p, max_tokens=4)
+        gen = generate(self.llm, self.prompt_tokens, peek, seed)
+        text = ""
+        try:
+            while True:
+                text += next(gen).text
+        except StopIteration as stop:
+            text = stop.value.text
+        return text.lstrip().startswith(("<tool", '{"name"'))
+
+    def _parse_call(self, text: str) -> list[dict]:
+        try:
+            call = json.loads(text)
+            name, args = call["name"], json.dumps(call["arguments"], ensure_ascii=False)
+        except (ValueError, KeyError, TypeError):  # truncated by the token limit
+            name = self.tool_choice["function"]["name"] if isinstance(self.tool_choice, dict) else self.tools[0]["function"]["name"]
+            args = text
+        return [{"id": _rand_id("call_", 24), "type": "function", "function": {"name": name, "arguments": args}}]
+
+    # -- whole responses --------------------------------------------------------------
+    def _usage(self, completion: int) -> dict:
+        prompt = len(self.prompt_tokens)
+        return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion,
+                "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+                "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
+                                              "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0}}
+
+    def _envelope(self, obj: str) -> dict:
+        return {"id": self.id, "object": obj, "created": self.created, "model": self.model_id,
+                "service_tier": "default", "system_fingerprint": fingerprint()}
+
+    def complete(self) -> dict:
+        """The full ``chat.completion`` object."""
+        choices, used = [], 0
+        with MODEL_LOCK:
+            for i in range(self.n):
+                for kind, value in self._choice(i):
+                    if kind == "end":
+                        outcome, calls = value
+                used += outcome.completion_tokens
+                choices.append(self._choice_json(i, outcome, calls))
+        return self._envelope("chat.completion") | {"choices": choices, "usage": self._usage(used)}
+
+    def _choice_json(self, index: int, outcome: Outcome, calls: list | None) -> dict:
+        message = {"role": "assistant", "content": None if calls else outcome.text, "refusal": None, "annotations": []}
+        if calls:
+            message["tool_calls"] = calls
+        finish = "tool_calls" if calls and outcome.finish_reason == "stop" else outcome.finish_reason
+        logprobs = _logprobs_json(self.llm, outcome.logprobs) if self.sampling.top_logprobs is not None else None
+        return {"index": index, "message": message, "logprobs": logprobs, "finish_reason": finish}
+
+    def stream(self) -> Iterator[dict]:
+        """``chat.completion.chunk`` objects, generated lazily as the caller reads them."""
+        opts = self.body.get("stream_options") or {}
+        with_usage = bool(opts.get("include_usage"))
+        want_lp = self.sampling.top_logprobs is not None
+        used = 0
+
+        def chunk(choices: list, usage: Any = None) -> dict:
+            out = self._envelope("chat.completion.chunk") | {"choices": choices}
+            return out | ({"usage": usage} if with_usage else {})
+
+        with MODEL_LOCK:
+            for i in range(self.n):
+                yield chunk([{"index": i, "delta": {"role": "assistant", "content": "", "refusal": None},
+                              "logprobs": None, "finish_reason": None}])
+                for kind, value in self._choice(i):
+                    if kind == "text":
+                        lp = _logprobs_json(self.llm, value.logprobs) if want_lp else None
+                        yield chunk([{"index": i, "delta": {"content": value.text}, "logprobs": lp, "finish_reason": None}])
+                        continue
+                    outcome, calls = value
+                    used += outcome.completion_tokens
+                    if calls:
+                        deltas = [{"index": k, **c} for k, c in enumerate(calls)]
+                        yield chunk([{"index": i, "delta": {"tool_calls": deltas}, "logprobs": None, "finish_reason": None}])
+                    finish = "tool_calls" if calls and outcome.finish_reason == "stop" else outcome.finish_reason
+                    yield chunk([{"index": i, "delta": {}, "logprobs": None, "finish_reason": finish}])
+        if with_usage:
+            yield chunk([], self._usage(used))

@@ -1,0 +1,180 @@
+"""Validate a chat.completions request the way the OpenAI API does, for the local model.
+
+Covers types, ranges and combinations of every parameter the lessons teach, raising
+``ApiError`` with OpenAI's status, message, ``param`` and ``code`` so that the SDK raises
+the same ``BadRequestError``/``NotFoundError`` a learner would see on OpenAI. Leaves out
+generation and anything about HTTP (see ``helpers.local_transport``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+KNOWN_PARAMS = {
+    "messages", "model", "audio", "frequency_penalty", "function_call", "functions",
+    "logit_bias", "logprobs", "max_completion_tokens", "max_tokens", "metadata",
+    "modalities", "moderation", "n", "parallel_tool_calls", "prediction", "presence_penalty",
+    "prompt_cache_key", "prompt_cache_options", "prompt_cache_retention", "reasoning_effort",
+    "response_format", "safety_identifier", "seed", "service_tier", "stop", "store", "stream",
+    "stream_options", "temperature", "tool_choice", "tools", "top_logprobs", "top_p", "user",
+    "verbosity", "web_search_options",
+}
+# Accepted by OpenAI but meaningless for a small local model: refused honestly.
+UNSUPPORTED = {
+    "audio": "audio output", "prediction": "Predicted Outputs",
+    "web_search_options": "web search", "reasoning_effort": "reasoning effort (not a reasoning model)",
+    "functions": "the deprecated `functions` (use `tools`)",
+    "function_call": "the deprecated `function_call` (use `tool_choice`)",
+    "moderation": "moderation",
+}
+ROLES = {"system", "developer", "user", "assistant", "tool"}
+
+
+@dataclass
+class ApiError(Exception):
+    """An error response in OpenAI's shape."""
+
+    status: int
+    message: str
+    param: str | None = None
+    code: str | None = None
+    type: str = "invalid_request_error"
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"message": self.message, "type": self.type, "param": self.param, "code": self.code}}
+
+
+def _number(body: dict, name: str, lo: float, hi: float, *, integer: bool = False) -> None:
+    value = body.get(name)
+    if value is None:
+        return
+    kind = "integer" if integer else "decimal"
+    ok = isinstance(value, int) if integer else isinstance(value, int | float)
+    if not ok or isinstance(value, bool):
+        got = type(value).__name__.replace("str", "string").replace("float", "decimal")
+        raise ApiError(400, f"Invalid type for '{name}': expected an {kind}, but got a {got} instead.", name, "invalid_type")
+    if value < lo:
+        raise ApiError(400, f"Invalid '{name}': {kind} below minimum value. Expected a value >= {lo:g}, but got {value:g} instead.", name, f"{kind}_below_min_value")
+    if value > hi:
+        raise ApiError(400, f"Invalid '{name}': {kind} above maximum value. Expected a value <= {hi:g}, but got {value:g} instead.", name, f"{kind}_above_max_value")
+
+
+def _messages(messages: Any) -> None:
+    if not isinstance(messages, list):
+        raise ApiError(400, "Invalid type for 'messages': expected an array, but got something else instead.", "messages", "invalid_type")
+    if not messages:
+        raise ApiError(400, "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", "messages", "empty_array")
+    for i, msg in enumerate(messages):
+        where = f"messages[{i}]"
+        if not isinstance(msg, dict) or "role" not in msg:
+            raise ApiError(400, f"Missing required parameter: '{where}.role'.", f"{where}.role", "missing_required_parameter")
+        role = msg["role"]
+        if role not in ROLES:
+            raise ApiError(400, f"Invalid value: '{role}'. Supported values are: 'system', 'assistant', 'user', 'tool', and 'developer'.", f"{where}.role", "invalid_value")
+        content = msg.get("content")
+        if role == "assistant" and content is None and not msg.get("tool_calls"):
+            raise ApiError(400, f"Invalid '{where}': an assistant message needs 'content' or 'tool_calls'.", where, "invalid_value")
+        if role != "assistant" and content is None:
+            raise ApiError(400, f"Missing required parameter: '{where}.content'.", f"{where}.content", "missing_required_parameter")
+        if isinstance(content, list):
+            for j, part in enumerate(content):
+                kind = part.get("type") if isinstance(part, dict) else None
+                if kind != "text":
+                    raise ApiError(400, f"Invalid '{where}.content[{j}]': the local model reads text parts only (type 'text'), got {kind!r}.", f"{where}.content[{j}].type", "invalid_value")
+        elif content is not None and not isinstance(content, str):
+            raise ApiError(400, f"Invalid type for '{where}.content': expected one of a string or array of objects.", f"{where}.content", "invalid_type")
+        if role == "tool" and not msg.get("tool_call_id"):
+            raise ApiError(400, f"Missing required parameter: '{where}.tool_call_id'.", f"{where}.tool_call_id", "missing_required_parameter")
+
+
+def _tools(body: dict) -> None:
+    tools, choice = body.get("tools"), body.get("tool_choice")
+    names = []
+    for i, tool in enumerate(tools or []):
+        fn = tool.get("function") if isinstance(tool, dict) else None
+        if not isinstance(tool, dict) or tool.get("type") != "function" or not isinstance(fn, dict) or not fn.get("name"):
+            raise ApiError(400, f"Invalid 'tools[{i}]': expected {{'type': 'function', 'function': {{'name': ..., 'parameters': {{...}}}}}}.", f"tools[{i}]", "invalid_value")
+        names.append(fn["name"])
+    if choice is None:
+        return
+    if not tools:
+        raise ApiError(400, "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.", "tool_choice", None)
+    if isinstance(choice, str):
+        if choice not in ("none", "auto", "required"):
+            raise ApiError(400, f"Invalid value: '{choice}'. Supported values are: 'none', 'auto', and 'required'.", "tool_choice", "invalid_value")
+        return
+    name = (choice.get("function") or {}).get("name") if isinstance(choice, dict) else None
+    if name not in names:
+        raise ApiError(400, f"Invalid value for 'tool_choice': function {name!r} is not in 'tools'.", "tool_choice", "invalid_value")
+
+
+def _response_format(body: dict) -> None:
+    fmt = body.get("response_format")
+    if fmt is None:
+        return
+    kind = fmt.get("type") if isinstance(fmt, dict) else None
+    if kind not in ("text", "json_object", "json_schema"):
+        raise ApiError(400, f"Invalid value: {kind!r}. Supported values are: 'text', 'json_object', and 'json_schema'.", "response_format.type", "invalid_value")
+    if kind == "json_object":
+        text = " ".join(str(m.get("content")) for m in body["messages"])
+        if "json" not in text.lower():
+            raise ApiError(400, "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", "messages", None)
+    if kind == "json_schema":
+        spec = fmt.get("json_schema")
+        if not isinstance(spec, dict) or not spec.get("name"):
+            raise ApiError(400, "Missing required parameter: 'response_format.json_schema.name'.", "response_format.json_schema.name", "missing_required_parameter")
+        if not isinstance(spec.get("schema", {}), dict):
+            raise ApiError(400, "Invalid type for 'response_format.json_schema.schema': expected an object.", "response_format.json_schema.schema", "invalid_type")
+
+
+def validate(body: Any, served_model: str) -> None:
+    """Raise ApiError for anything OpenAI would reject; return None when the body is fine."""
+    if not isinstance(body, dict):
+        raise ApiError(400, "We could not parse the JSON body of your request. The body must be a JSON object.", None, None)
+    for name in ("messages", "model"):
+        if name not in body:
+            raise ApiError(400, f"Missing required parameter: '{name}'.", name, "missing_required_parameter")
+    unknown = sorted(set(body) - KNOWN_PARAMS)
+    if unknown:
+        raise ApiError(400, f"Unrecognized request argument supplied: {unknown[0]}", unknown[0], "unknown_parameter")
+    if body["model"] != served_model:
+        raise ApiError(404, f"The model `{body['model']}` does not exist or you do not have access to it. "
+                       f"The local backend serves `{served_model}` (use default_model()).", "model", "model_not_found")
+    for name, what in UNSUPPORTED.items():
+        if body.get(name) is not None:
+            raise ApiError(400, f"Unsupported parameter: '{name}' ({what}) is not supported with this model.", name, "unsupported_parameter")
+    _messages(body["messages"])
+    _number(body, "temperature", 0, 2)
+    _number(body, "top_p", 0, 1)
+    _number(body, "presence_penalty", -2, 2)
+    _number(body, "frequency_penalty", -2, 2)
+    _number(body, "n", 1, 128, integer=True)
+    _number(body, "max_tokens", 1, 2**31, integer=True)
+    _number(body, "max_completion_tokens", 1, 2**31, integer=True)
+    _number(body, "top_logprobs", 0, 20, integer=True)
+    _number(body, "seed", -(2**63), 2**63 - 1, integer=True)
+    if body.get("max_tokens") is not None and body.get("max_completion_tokens") is not None:
+        raise ApiError(400, "Invalid request: 'max_tokens' and 'max_completion_tokens' cannot both be set; use 'max_completion_tokens'.", "max_tokens", "invalid_value")
+    if body.get("top_logprobs") is not None and not body.get("logprobs"):
+        raise ApiError(400, "Invalid value for 'top_logprobs': 'logprobs' must be set to true when 'top_logprobs' is used.", "top_logprobs", None)
+    if body.get("stream_options") is not None and not body.get("stream"):
+        raise ApiError(400, "The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options", None)
+    stop = body.get("stop")
+    if stop is not None:
+        stops = [stop] if isinstance(stop, str) else stop
+        if not isinstance(stops, list) or not all(isinstance(s, str) for s in stops):
+            raise ApiError(400, "Invalid type for 'stop': expected a string or an array of strings.", "stop", "invalid_type")
+        if len(stops) > 4:
+            raise ApiError(400, f"Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length {len(stops)} instead.", "stop", "array_above_max_length")
+    bias = body.get("logit_bias")
+    if bias is not None:
+        if not isinstance(bias, dict):
+            raise ApiError(400, "Invalid type for 'logit_bias': expected an object.", "logit_bias", "invalid_type")
+        for key, value in bias.items():
+            if not str(key).lstrip("-").isdigit():
+                raise ApiError(400, f"Invalid key in 'logit_bias': {key}. Keys must be token ids (integers as strings).", "logit_bias", "invalid_value")
+            if not isinstance(value, int | float) or not -100 <= value <= 100:
+                raise ApiError(400, f"Invalid value for 'logit_bias': bias for token {key} must be between -100 and 100, got {value}.", "logit_bias", "invalid_value")
+    _response_format(body)
+    _tools(body)
