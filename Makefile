@@ -25,7 +25,7 @@ lab: setup
 
 test: setup
 	$(PY) -m ruff check .
-	$(PY) scripts/run_notebooks.py --check-generated
+	$(PY) scripts/nav.py --check
 	$(TEST_ENV) WORKBOOK_REPLAY=strict $(PY) -m pytest -p no:cacheprovider tests notebooks \
 		--nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 

@@ -15,9 +15,10 @@ from helpers.errors import (
     ReplayMissError,
     WorkbookError,
 )
+from helpers.exercises import check, hint
 from helpers.settings import default_model
 
 __all__ = [
-    "make_client", "make_async_client", "default_model", "status",
+    "make_client", "make_async_client", "default_model", "status", "check", "hint",
     "WorkbookError", "ConfigError", "ReplayMissError", "CorruptRecordingError", "LocalModelError",
 ]

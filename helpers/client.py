@@ -14,7 +14,7 @@ from typing import Any
 import httpx2
 import openai
 
-from helpers.errors import WorkbookError
+from helpers.errors import ConfigError, WorkbookError
 from helpers.recordings import REPO_ROOT, RecordingStore
 from helpers.replay import AsyncReplayTransport, ReplayTransport
 from helpers.settings import Settings, default_model, mask_key, resolve
@@ -89,13 +89,20 @@ def _describe(settings: Settings) -> dict[str, str]:
     }
 
 
-def status(backend: str | None = None, replay: str | None = None) -> dict[str, str]:
-    """Print and return the backend, model, replay mode, base URL and masked key in use."""
-    info = _describe(resolve(backend, replay))
-    width = max(map(len, info))
-    for name, value in info.items():
-        print(f"{name:<{width}}  {value}")
-    return info
+class Status(dict):
+    """The settings in use; shows as an aligned two-column table."""
+
+    def __repr__(self) -> str:
+        width = max(map(len, self))
+        return "\n".join(f"{name:<{width}}  {value}" for name, value in self.items())
+
+
+def status(backend: str | None = None, replay: str | None = None) -> Status:
+    """The backend, model, replay mode, base URL and masked key in use (shown as a table)."""
+    try:
+        return Status(_describe(resolve(backend, replay)))
+    except ConfigError as err:
+        return Status({"problem": str(err).splitlines()[0], "fix": "see helpers.make_client's message"})
 
 
 def _install_short_tracebacks() -> None:
