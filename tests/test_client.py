@@ -1,0 +1,67 @@
+"""make_client / make_async_client / status: genuine SDK objects, right transport."""
+
+from __future__ import annotations
+
+import asyncio
+
+import openai
+
+from helpers import make_async_client, make_client, status
+from helpers.client import _scope
+from helpers.settings import LOCAL_BASE_URL
+
+
+def test_make_client_returns_a_plain_openai_client():
+    client = make_client("local", replay="off")
+    assert type(client) is openai.OpenAI
+    assert str(client.base_url).rstrip("/") == LOCAL_BASE_URL
+
+
+def test_openai_kwargs_pass_through():
+    client = make_client("local", max_retries=5, timeout=12.0)
+    assert client.max_retries == 5
+    assert client.timeout == 12.0
+
+
+def test_first_call_returns_chat_completion(client, model, ask):
+    response = client.chat.completions.create(model=model, messages=ask("Say hi."), max_completion_tokens=4)
+    assert isinstance(response, openai.types.chat.ChatCompletion)
+    assert response.model == model
+    assert response.usage.completion_tokens <= 4
+
+
+def test_async_client_works_and_streams(model, ask):
+    async def run():
+        client = make_async_client("local", replay="off")
+        assert type(client) is openai.AsyncOpenAI
+        response = await client.chat.completions.create(
+            model=model, messages=ask("Say hi."), max_completion_tokens=4, seed=3)
+        stream = await client.chat.completions.create(
+            model=model, messages=ask("Say hi."), max_completion_tokens=4, seed=3, stream=True)
+        text = "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
+        return response.choices[0].message.content, text
+
+    whole, streamed = asyncio.run(run())
+    assert whole == streamed and whole
+
+
+def test_status_masks_the_key(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-proj-secretsecretsecret9876")
+    shown = status()
+    assert shown["backend"] == "openai"
+    assert "secretsecret" not in repr(shown)
+    assert shown["api_key"] == "sk-...9876"
+
+
+def test_status_reports_problems_instead_of_raising():
+    shown = status("openai", "auto")
+    assert "OPENAI_API_KEY is not set" in shown["problem"]
+
+
+def test_scope_from_argument_environment_or_jupyter(monkeypatch):
+    assert _scope("03_messages") == "03_messages"
+    assert _scope(None) == "misc"
+    monkeypatch.setenv("JPY_SESSION_NAME", "/home/me/notebooks/04_temperature.ipynb")
+    assert _scope(None) == "04_temperature"
+    monkeypatch.setenv("WORKBOOK_SCOPE", "07_n")
+    assert _scope(None) == "07_n"

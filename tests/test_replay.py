@@ -1,0 +1,180 @@
+"""Record/replay in front of a backend: modes, order of responses, streams, errors."""
+
+from __future__ import annotations
+
+import json
+
+import httpx2
+import openai
+import pytest
+
+from helpers import CorruptRecordingError, ReplayMissError, make_client
+from helpers.recordings import RecordingStore
+from helpers.replay import ReplayTransport, reset_counters
+
+MESSAGES = [{"role": "user", "content": "Count to three."}]
+
+
+class FakeBackend:
+    """An inner transport that answers with numbered completions and counts calls."""
+
+    def __init__(self, status: int = 200, headers: dict | None = None):
+        self.calls, self.status, self.headers = 0, status, headers or {}
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        self.calls += 1
+        body = json.loads(request.content)
+        if self.status != 200:
+            error = {"error": {"message": "nope", "type": "invalid_request_error", "param": None, "code": None}}
+            return httpx2.Response(self.status, headers=self.headers, json=error)
+        if body.get("stream"):
+            events = [{"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "fake",
+                       "choices": [{"index": 0, "delta": {"content": f"part{i} "}, "finish_reason": None}]}
+                      for i in range(3)]
+            parts = [f"data: {json.dumps(e)}\n\n".encode() for e in events] + [b"data: [DONE]\n\n"]
+            return httpx2.Response(200, headers={"content-type": "text/event-stream"} | self.headers,
+                                   content=iter(parts))
+        completion = {"id": f"c{self.calls}", "object": "chat.completion", "created": 1, "model": "fake",
+                      "choices": [{"index": 0, "finish_reason": "stop",
+                                   "message": {"role": "assistant", "content": f"answer {self.calls}"}}]}
+        return httpx2.Response(200, headers=self.headers, json=completion)
+
+
+@pytest.fixture
+def store(tmp_path):
+    return RecordingStore(tmp_path / "recordings", tmp_path / "cache", scope="test")
+
+
+def client_over(backend: FakeBackend, mode: str, store: RecordingStore, retries: int = 0) -> openai.OpenAI:
+    transport = ReplayTransport(httpx2.MockTransport(backend), mode, store, "/v1", ["sk-test-secret-123456"])
+    return openai.OpenAI(api_key="sk-test-secret-123456", base_url="http://fake.test/v1", max_retries=retries,
+                         http_client=openai.DefaultHttpxClient(transport=transport))
+
+
+def ask(client: openai.OpenAI, **extra) -> str:
+    return client.chat.completions.create(model="fake", messages=MESSAGES, **extra).choices[0].message.content
+
+
+def test_record_then_strict_replays_in_order_then_cycles(store):
+    backend = FakeBackend()
+    recorder = client_over(backend, "record", store)
+    assert [ask(recorder) for _ in range(3)] == ["answer 1", "answer 2", "answer 3"]
+    reset_counters()
+    offline = FakeBackend()
+    replayer = client_over(offline, "strict", store)
+    assert [ask(replayer) for _ in range(4)] == ["answer 1", "answer 2", "answer 3", "answer 1"]
+    assert offline.calls == 0
+
+
+def test_rerecording_in_a_new_run_replaces_the_old_answers(store):
+    ask(client_over(FakeBackend(), "record", store))
+    ask(client_over(FakeBackend(), "record", store))
+    reset_counters()
+    fresh = FakeBackend()
+    fresh.calls = 10
+    ask(client_over(fresh, "record", store))
+    reset_counters()
+    assert [ask(client_over(FakeBackend(), "strict", store)) for _ in range(2)] == ["answer 11", "answer 11"]
+
+
+def test_strict_miss_names_the_request_and_the_fix_without_retrying(store):
+    backend = FakeBackend()
+    with pytest.raises(ReplayMissError) as info:
+        ask(client_over(backend, "strict", store, retries=3))
+    message = str(info.value)
+    assert "POST /chat/completions" in message and "Count to three." in message
+    assert "make record" in message and "WORKBOOK_REPLAY=auto" in message
+    assert backend.calls == 0
+
+
+def test_a_different_parameter_is_a_miss(store):
+    ask(client_over(FakeBackend(), "record", store), temperature=0.5)
+    reset_counters()
+    replayer = client_over(FakeBackend(), "strict", store)
+    assert ask(replayer, temperature=0.5) == "answer 1"
+    with pytest.raises(ReplayMissError):
+        ask(replayer, temperature=0.6)
+
+
+def test_auto_serves_recordings_then_goes_live_and_caches(store):
+    ask(client_over(FakeBackend(), "record", store))
+    reset_counters()
+    live = FakeBackend()
+    live.calls = 100
+    auto = client_over(live, "auto", store)
+    assert ask(auto) == "answer 1"  # committed recording
+    assert ask(auto) == "answer 101"  # second identical call: live, then cached
+    assert live.calls == 101
+    reset_counters()
+    again = FakeBackend()
+    auto = client_over(again, "auto", store)
+    assert [ask(auto), ask(auto)] == ["answer 1", "answer 101"]
+    assert again.calls == 0
+    assert list(store.cache.glob("*.json")) and len(list(store.root.rglob("*.json"))) == 1
+
+
+def test_off_always_calls_and_writes_nothing(store):
+    backend = FakeBackend()
+    client = client_over(backend, "off", store)
+    assert [ask(client), ask(client)] == ["answer 1", "answer 2"]
+    assert not store.root.exists() and not store.cache.exists()
+
+
+def test_errors_are_recorded_and_replayed(store):
+    with pytest.raises(openai.BadRequestError):
+        ask(client_over(FakeBackend(status=400), "record", store))
+    reset_counters()
+    with pytest.raises(openai.BadRequestError) as info:
+        ask(client_over(FakeBackend(), "strict", store))
+    assert info.value.status_code == 400 and info.value.body["message"] == "nope"
+
+
+def test_rate_limit_headers_kept_cookies_dropped(store):
+    backend = FakeBackend(status=429, headers={"retry-after": "7", "set-cookie": "session=abc",
+                                               "openai-organization": "org-private"})
+    with pytest.raises(openai.RateLimitError):
+        ask(client_over(backend, "record", store))
+    stored = json.loads(next(store.root.rglob("*.json")).read_text())["responses"][0]
+    assert stored["status"] == 429 and stored["headers"] == {"content-type": "application/json",
+                                                             "retry-after": "7"}
+
+
+def test_streams_are_recorded_as_events_and_replayed(store):
+    recorder = client_over(FakeBackend(), "record", store)
+    live = "".join(c.choices[0].delta.content for c in recorder.chat.completions.create(
+        model="fake", messages=MESSAGES, stream=True))
+    stored = json.loads(next(store.root.rglob("*.json")).read_text())["responses"][0]
+    assert stored["events"][-1] == "[DONE]" and stored["events"][0]["object"] == "chat.completion.chunk"
+    reset_counters()
+    replayer = client_over(FakeBackend(), "strict", store)
+    replayed = "".join(c.choices[0].delta.content for c in replayer.chat.completions.create(
+        model="fake", messages=MESSAGES, stream=True))
+    assert live == replayed == "part0 part1 part2 "
+
+
+def test_a_stream_closed_early_is_not_recorded(store):
+    recorder = client_over(FakeBackend(), "record", store)
+    stream = recorder.chat.completions.create(model="fake", messages=MESSAGES, stream=True)
+    next(iter(stream))
+    stream.close()
+    assert not list(store.root.rglob("*.json"))
+
+
+def test_corrupt_recording_surfaces_as_itself(store):
+    ask(client_over(FakeBackend(), "record", store))
+    next(store.root.rglob("*.json")).write_text("{broken")
+    reset_counters()
+    with pytest.raises(CorruptRecordingError, match="is corrupt"):
+        ask(client_over(FakeBackend(), "strict", store, retries=3))
+
+
+def test_local_backend_record_and_strict_replay_are_identical(model):
+    messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Say hello."}]
+    recorder = make_client("local", replay="record", scope="t")
+    recorded = [recorder.chat.completions.create(model=model, messages=messages, max_completion_tokens=6)
+                .choices[0].message.content for _ in range(2)]
+    reset_counters()
+    replayer = make_client("local", replay="strict")
+    replayed = [replayer.chat.completions.create(model=model, messages=messages, max_completion_tokens=6)
+                .choices[0].message.content for _ in range(2)]
+    assert recorded == replayed
