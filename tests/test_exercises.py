@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from openai.types.chat import ChatCompletion
 
@@ -18,6 +19,17 @@ def completion(finish: str, completion_tokens: int) -> ChatCompletion:
     })
 
 
+LOGPROBS = np.log(np.array([0.5, 0.3, 0.2]))
+SCALED = np.exp(LOGPROBS / 0.5)
+
+
+def pair(first: str, second: str) -> tuple[ChatCompletion, ChatCompletion]:
+    return tuple(ChatCompletion.model_validate({
+        "id": "x", "object": "chat.completion", "created": 0, "model": "m",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": t}}],
+    }) for t in (first, second))
+
+
 CASES = {
     "01.1": (completion("length", 5), [completion("stop", 3), completion("length", 50), "text"]),
     "01.2": (lambda r: r.choices[0].message.content,
@@ -25,7 +37,18 @@ CASES = {
     "01.3": ([{"role": "system", "content": "Be a pirate."}, {"role": "user", "content": "Hi?"}],
              [[{"role": "user", "content": "Hi?"}, {"role": "system", "content": "x"}],
               [{"role": "system", "content": ""}, {"role": "user", "content": "Hi?"}], "Hi"]),
+    "04.1": ((float((SCALED / SCALED.sum()).max()), {"logprobs": LOGPROBS}),
+             [(0.5, {"logprobs": LOGPROBS}), (0.9, {"logprobs": LOGPROBS}), (0.5, {})]),
+    "04.2": (lambda r: len({c.message.content for c in r.choices}),
+             [lambda r: len(r.choices), lambda r: 1, 3]),
+    "04.3": (pair("apple", "apple"), [pair("apple", "pear"), pair("a", "b")[0], ["x"]]),
 }
+
+
+def run(exercise_id: str, answer):
+    if isinstance(answer, tuple) and len(answer) == 2 and isinstance(answer[1], dict):
+        return check(exercise_id, answer[0], **answer[1])
+    return check(exercise_id, answer)
 
 
 def test_every_exercise_has_cases_here():
@@ -34,12 +57,12 @@ def test_every_exercise_has_cases_here():
 
 @pytest.mark.parametrize("exercise_id", sorted(CASES))
 def test_reference_passes(exercise_id):
-    assert check(exercise_id, CASES[exercise_id][0]).passed
+    assert run(exercise_id, CASES[exercise_id][0]).passed
 
 
 @pytest.mark.parametrize(("exercise_id", "k"), [(e, k) for e in sorted(CASES) for k in range(3)])
 def test_wrong_answers_fail_with_a_reason(exercise_id, k):
-    result = check(exercise_id, CASES[exercise_id][1][k])
+    result = run(exercise_id, CASES[exercise_id][1][k])
     assert not result.passed and len(result.reason) > 10
 
 

@@ -1,0 +1,87 @@
+"""Live sliders: move one sampling parameter, re-run the same prompt, compare the texts.
+
+Covers ``live_slider`` (temperature, top_p, presence_penalty or frequency_penalty; the
+new text is shown beside the previous one) and ``recorded_values`` (which slider values
+have a recording for this exact request). Under ``WORKBOOK_REPLAY=strict`` the slider
+only offers recorded values, so it "snaps" to them instead of failing; everywhere else it
+generates live. Leaves out the explorer (no model call) in ``helpers.explorer_view``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from helpers.recordings import RecordingStore, request_key
+from helpers.settings import resolve_replay
+
+RANGES = {"temperature": (0.0, 2.0, 0.1), "top_p": (0.0, 1.0, 0.05),
+          "presence_penalty": (-2.0, 2.0, 0.1), "frequency_penalty": (-2.0, 2.0, 0.1)}
+
+
+def request_body(model: str, messages: list[dict], **params: Any) -> dict:
+    """The JSON body the SDK sends for ``create(model=..., messages=..., **params)``."""
+    return {"messages": messages, "model": model, **{k: v for k, v in params.items() if v is not None}}
+
+
+def recorded_values(model: str, messages: list[dict], param: str, candidates: Sequence[float],
+                    **fixed: Any) -> list[float]:
+    """The candidate values of ``param`` whose request has a committed recording."""
+    store = RecordingStore()
+    found = []
+    for value in candidates:
+        body = request_body(model, messages, **fixed, **{param: value})
+        key, _ = request_key("POST", "/chat/completions", "", json.dumps(body).encode())
+        if store.load(key):
+            found.append(value)
+    return found
+
+
+def grid(param: str) -> list[float]:
+    """The slider's values for a parameter, rounded so that keys are stable."""
+    lo, hi, step = RANGES[param]
+    count = round((hi - lo) / step)
+    return [round(lo + i * step, 4) for i in range(count + 1)]
+
+
+def _panel(title: str, text: str) -> str:
+    return (f"<div style='flex:1;padding:6px;border:1px solid #ddd;border-radius:4px'>"
+            f"<b>{html.escape(title)}</b><br><span style='white-space:pre-wrap'>{html.escape(text)}</span></div>")
+
+
+def live_slider(client: Any, model: str, messages: list[dict], param: str = "temperature",
+                value: float = 1.0, **fixed: Any) -> Any:
+    """A slider for ``param``; each move re-runs the prompt and shows old and new text side by side."""
+    import ipywidgets as widgets
+
+    if param not in RANGES:
+        raise ValueError(f"param must be one of {sorted(RANGES)}, not {param!r}")
+    values = grid(param)
+    strict = resolve_replay() == "strict"
+    if strict:
+        values = recorded_values(model, messages, param, values, **fixed) or [value]
+        value = min(values, key=lambda v: abs(v - value))
+        slider = widgets.SelectionSlider(options=values, value=value, description=param,
+                                         continuous_update=False)
+    else:
+        lo, hi, step = RANGES[param]
+        slider = widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=param,
+                                     continuous_update=False)
+    note = widgets.HTML("<i>strict replay: only recorded values are offered</i>" if strict else "")
+    view = widgets.HTML()
+    state = {"previous": None}
+
+    def run(*_: Any) -> None:
+        current = round(float(slider.value), 4)
+        response = client.chat.completions.create(model=model, messages=messages, **fixed, **{param: current})
+        text = response.choices[0].message.content or ""
+        now = (f"{param}={current:g}", text)
+        before = state["previous"] or ("(move the slider)", "")
+        view.value = f"<div style='display:flex;gap:8px'>{_panel(*before)}{_panel(*now)}</div>"
+        state["previous"] = now
+
+    slider.observe(run, "value")
+    run()
+    return widgets.VBox([widgets.HBox([slider, note]), view])

@@ -1,0 +1,25 @@
+"""Parameter docs are read from the installed SDK, not copied."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.sdkdocs import param_doc, show_doc
+
+
+def test_docs_come_from_the_installed_sdk():
+    assert param_doc("temperature").startswith("What sampling temperature to use, between 0 and 2.")
+    assert "best effort" in param_doc("seed")
+    assert "deprecated in favor of `max_completion_tokens`" in param_doc("max_tokens")
+
+
+def test_unknown_parameter_lists_the_known_ones():
+    with pytest.raises(KeyError, match="top_p"):
+        param_doc("creativity")
+
+
+def test_show_doc_names_the_sdk_version(capsys):
+    import openai
+
+    show_doc("top_p")
+    assert f"openai {openai.__version__}" in capsys.readouterr().out
