@@ -36,13 +36,19 @@ def fingerprint() -> str:
     return "fp_" + hashlib.sha256(f"{gguf_path().name}:{llama_cpp.__version__}".encode()).hexdigest()[:10]
 
 
-def _grammar(schema: dict | None, *, any_json: bool = False):
+def _grammar(schema: dict | None, *, any_json: bool = False, param: str = "response_format"):
+    """A llama.cpp grammar for JSON (any object, or one JSON Schema); a bad schema is a 400."""
     from llama_cpp import LlamaGrammar
     from llama_cpp.llama_grammar import JSON_GBNF
 
     if any_json:
         return LlamaGrammar.from_string(JSON_GBNF, verbose=False)
-    return LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+    try:
+        return LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+    except Exception as err:  # the converter raises AssertionError, KeyError, ValueError...
+        raise ApiError(400, f"Invalid schema in '{param}': {type(err).__name__}: {err}. "
+                       "Check that every '$ref' resolves and every 'type' is a JSON Schema type.",
+                       param, "invalid_value") from err
 
 
 def _logprobs_json(llm, records: list[TokenLogprob]) -> dict:
@@ -92,27 +98,34 @@ class Request:
         self.seed = secrets.randbits(32) if seed is None else int(seed)
         self.n = body.get("n") or 1
         self.id, self.created = _rand_id("chatcmpl-", 29), int(time.time())
+        self.grammar, self.call_grammar = self._grammars()
+
+    def _grammars(self):
+        """Build grammars up front, so a bad schema is a 400 before any stream starts."""
+        fmt = self.body.get("response_format") or {}
+        grammar = call = None
+        if fmt.get("type") == "json_object":
+            grammar = _grammar(None, any_json=True)
+        elif fmt.get("type") == "json_schema":
+            grammar = _grammar(fmt["json_schema"].get("schema") or {}, param="response_format.json_schema.schema")
+        if self.tools is not None:
+            only = self.tool_choice["function"]["name"] if isinstance(self.tool_choice, dict) else None
+            call = _grammar(tool_call_schema(self.tools, only), param="tools")
+        return grammar, call
 
     # -- one choice -----------------------------------------------------------------
     def _choice(self, index: int) -> Iterator[tuple[str, Any]]:
         """Yield ("text", Piece) events, then one ("end", (Outcome, tool_calls|None))."""
         seed = self.seed + index
-        fmt = (self.body.get("response_format") or {}).get("type")
-        grammar, call_mode = None, False
+        call_mode = False
         if self.tools is not None:
             call_mode = self.tool_choice != "auto" or self._wants_tool(seed)
         if call_mode:
-            only = self.tool_choice["function"]["name"] if isinstance(self.tool_choice, dict) else None
-            grammar = _grammar(tool_call_schema(self.tools, only))
             prefix = self.llm.tokenize(f"{TOOL_OPEN}\n".encode(), add_bos=False, special=False)
-            outcome = yield from self._run(self.prompt_tokens + prefix, seed, grammar, quiet=True)
+            outcome = yield from self._run(self.prompt_tokens + prefix, seed, self.call_grammar, quiet=True)
             yield "end", (outcome, self._parse_call(outcome.text))
             return
-        if fmt == "json_object":
-            grammar = _grammar(None, any_json=True)
-        elif fmt == "json_schema":
-            grammar = _grammar(self.body["response_format"]["json_schema"].get("schema") or {})
-        outcome = yield from self._run(self.prompt_tokens, seed, grammar)
+        outcome = yield from self._run(self.prompt_tokens, seed, self.grammar)
         yield "end", (outcome, None)
 
     def _run(self, tokens: list[int], seed: int, grammar, quiet: bool = False):

@@ -78,7 +78,8 @@ def generate(llm, prompt_tokens: list[int], s: Sampling, seed: int, grammar=None
         chain_temp = 0.0 if s.temperature == 0 else 1.0
     else:
         chain_temp = s.temperature
-    llm.set_seed(seed % 2**32)
+    seed %= 2**32
+    llm.set_seed(seed if seed != 0xFFFFFFFF else 0xFFFFFFFE)  # 0xFFFFFFFF means "random" to llama.cpp
     llm.reset()  # never reuse the KV cache: a near-tie could flip between identical calls
     raw, tokens, starts = b"", [], []  # starts[i]: where token i begins in the text
     text, emitted, finish, last = "", 0, "length", None

@@ -50,14 +50,42 @@ def _number(body: dict, name: str, lo: float, hi: float, *, integer: bool = Fals
     if value is None:
         return
     kind = "integer" if integer else "decimal"
+    article = "an" if integer else "a"
     ok = isinstance(value, int) if integer else isinstance(value, int | float)
     if not ok or isinstance(value, bool):
-        got = type(value).__name__.replace("str", "string").replace("float", "decimal")
-        raise ApiError(400, f"Invalid type for '{name}': expected an {kind}, but got a {got} instead.", name, "invalid_type")
+        got = {"str": "string", "float": "decimal", "bool": "boolean", "list": "array",
+               "dict": "object", "int": "integer"}.get(type(value).__name__, type(value).__name__)
+        raise ApiError(400, f"Invalid type for '{name}': expected {article} {kind}, but got a {got} instead.", name, "invalid_type")
+    show = (lambda v: str(int(v))) if integer else (lambda v: f"{v:g}")
     if value < lo:
-        raise ApiError(400, f"Invalid '{name}': {kind} below minimum value. Expected a value >= {lo:g}, but got {value:g} instead.", name, f"{kind}_below_min_value")
+        raise ApiError(400, f"Invalid '{name}': {kind} below minimum value. Expected a value >= {show(lo)}, but got {show(value)} instead.", name, f"{kind}_below_min_value")
     if value > hi:
-        raise ApiError(400, f"Invalid '{name}': {kind} above maximum value. Expected a value <= {hi:g}, but got {value:g} instead.", name, f"{kind}_above_max_value")
+        raise ApiError(400, f"Invalid '{name}': {kind} above maximum value. Expected a value <= {show(hi)}, but got {show(value)} instead.", name, f"{kind}_above_max_value")
+
+
+def _boolean(body: dict, name: str) -> None:
+    value = body.get(name)
+    if value is not None and not isinstance(value, bool):
+        raise ApiError(400, f"Invalid type for '{name}': expected a boolean, but got a {type(value).__name__} instead.", name, "invalid_type")
+
+
+def _tool_calls(calls: Any, where: str) -> list[str]:
+    """Check an assistant message's tool_calls; return their ids."""
+    if not isinstance(calls, list):
+        raise ApiError(400, f"Invalid type for '{where}.tool_calls': expected an array of objects.", f"{where}.tool_calls", "invalid_type")
+    ids = []
+    for j, call in enumerate(calls):
+        at = f"{where}.tool_calls[{j}]"
+        fn = call.get("function") if isinstance(call, dict) else None
+        if not isinstance(call, dict) or not isinstance(call.get("id"), str):
+            raise ApiError(400, f"Missing required parameter: '{at}.id'.", f"{at}.id", "missing_required_parameter")
+        if not isinstance(fn, dict) or not isinstance(fn.get("name"), str):
+            raise ApiError(400, f"Missing required parameter: '{at}.function'.", f"{at}.function", "missing_required_parameter")
+        if not isinstance(fn.get("arguments"), str):
+            raise ApiError(400, f"Invalid type for '{at}.function.arguments': expected a string (JSON text), but got "
+                           f"{type(fn.get('arguments')).__name__} instead.", f"{at}.function.arguments", "invalid_type")
+        ids.append(call["id"])
+    return ids
 
 
 def _messages(messages: Any) -> None:
@@ -65,6 +93,7 @@ def _messages(messages: Any) -> None:
         raise ApiError(400, "Invalid type for 'messages': expected an array, but got something else instead.", "messages", "invalid_type")
     if not messages:
         raise ApiError(400, "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", "messages", "empty_array")
+    open_ids: set[str] = set()
     for i, msg in enumerate(messages):
         where = f"messages[{i}]"
         if not isinstance(msg, dict) or "role" not in msg:
@@ -84,8 +113,23 @@ def _messages(messages: Any) -> None:
                     raise ApiError(400, f"Invalid '{where}.content[{j}]': the local model reads text parts only (type 'text'), got {kind!r}.", f"{where}.content[{j}].type", "invalid_value")
         elif content is not None and not isinstance(content, str):
             raise ApiError(400, f"Invalid type for '{where}.content': expected one of a string or array of objects.", f"{where}.content", "invalid_type")
-        if role == "tool" and not msg.get("tool_call_id"):
-            raise ApiError(400, f"Missing required parameter: '{where}.tool_call_id'.", f"{where}.tool_call_id", "missing_required_parameter")
+        if open_ids and role != "tool":
+            raise ApiError(400, "An assistant message with 'tool_calls' must be followed by tool messages responding "
+                           f"to each 'tool_call_id'. The following tool_call_ids did not have response messages: "
+                           f"{', '.join(sorted(open_ids))}", f"{where}.role", None)
+        if role == "assistant" and msg.get("tool_calls") is not None:
+            open_ids = set(_tool_calls(msg["tool_calls"], where))
+        if role == "tool":
+            if not msg.get("tool_call_id"):
+                raise ApiError(400, f"Missing required parameter: '{where}.tool_call_id'.", f"{where}.tool_call_id", "missing_required_parameter")
+            if msg["tool_call_id"] not in open_ids:
+                raise ApiError(400, "Invalid parameter: messages with role 'tool' must be a response to a preceeding "
+                               "message with 'tool_calls'.", f"{where}.role", None)
+            open_ids.discard(msg["tool_call_id"])
+    if open_ids:
+        raise ApiError(400, "An assistant message with 'tool_calls' must be followed by tool messages responding to each "
+                       f"'tool_call_id'. The following tool_call_ids did not have response messages: {', '.join(sorted(open_ids))}",
+                       "messages", None)
 
 
 def _tools(body: dict) -> None:
@@ -95,6 +139,9 @@ def _tools(body: dict) -> None:
         fn = tool.get("function") if isinstance(tool, dict) else None
         if not isinstance(tool, dict) or tool.get("type") != "function" or not isinstance(fn, dict) or not fn.get("name"):
             raise ApiError(400, f"Invalid 'tools[{i}]': expected {{'type': 'function', 'function': {{'name': ..., 'parameters': {{...}}}}}}.", f"tools[{i}]", "invalid_value")
+        params = fn.get("parameters")
+        if params is not None and not isinstance(params, dict):
+            raise ApiError(400, f"Invalid type for 'tools[{i}].function.parameters': expected an object (a JSON Schema).", f"tools[{i}].function.parameters", "invalid_type")
         names.append(fn["name"])
     if choice is None:
         return
@@ -144,6 +191,8 @@ def validate(body: Any, served_model: str) -> None:
     for name, what in UNSUPPORTED.items():
         if body.get(name) is not None:
             raise ApiError(400, f"Unsupported parameter: '{name}' ({what}) is not supported with this model.", name, "unsupported_parameter")
+    for name in ("stream", "logprobs", "store", "parallel_tool_calls"):
+        _boolean(body, name)
     _messages(body["messages"])
     _number(body, "temperature", 0, 2)
     _number(body, "top_p", 0, 1)
