@@ -20,8 +20,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m helpers.local_model --check
 	touch $(STAMP)
 
+# JupyterLab refuses to run as root unless told; containers and CI machines often are root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks/00_index.ipynb
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/00_index.ipynb
 
 test: setup
 	$(PY) -m ruff check .

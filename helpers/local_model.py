@@ -94,6 +94,18 @@ def load_model():  # -> llama_cpp.Llama
     )
 
 
+def token_ids(text: str) -> list[int]:
+    """The local model's token ids for ``text`` (for ``logit_bias``). Other models number
+    their tokens differently: OpenAI's come from tiktoken with the model's encoding."""
+    return load_model().tokenize(text.encode(), add_bos=False, special=False)
+
+
+def token_strings(ids: list[int]) -> list[str]:
+    """The text of each of the local model's token ids."""
+    llm = load_model()
+    return [llm.detokenize([i]).decode("utf-8", errors="replace") for i in ids]
+
+
 def _check() -> int:
     llm = load_model()
     tokens = llm.tokenize(b"<|im_start|>user\nHi<|im_end|>\n", add_bos=False, special=True)

@@ -39,9 +39,10 @@ def recorded_values(model: str, messages: list[dict], param: str, candidates: Se
     return found
 
 
-def grid(param: str) -> list[float]:
+def grid(param: str, step: float | None = None) -> list[float]:
     """The slider's values for a parameter, rounded so that keys are stable."""
-    lo, hi, step = RANGES[param]
+    lo, hi, default_step = RANGES[param]
+    step = step or default_step
     count = round((hi - lo) / step)
     return [round(lo + i * step, 4) for i in range(count + 1)]
 
@@ -52,13 +53,15 @@ def _panel(title: str, text: str) -> str:
 
 
 def live_slider(client: Any, model: str, messages: list[dict], param: str = "temperature",
-                value: float = 1.0, **fixed: Any) -> Any:
-    """A slider for ``param``; each move re-runs the prompt and shows old and new text side by side."""
+                value: float = 1.0, step: float | None = None, **fixed: Any) -> Any:
+    """A slider for ``param``; each move re-runs the prompt and shows old and new text side by side.
+
+    ``step`` overrides the default step (a coarser grid means fewer recordings)."""
     import ipywidgets as widgets
 
     if param not in RANGES:
         raise ValueError(f"param must be one of {sorted(RANGES)}, not {param!r}")
-    values = grid(param)
+    values = grid(param, step)
     strict = resolve_replay() == "strict"
     if strict:
         values = recorded_values(model, messages, param, values, **fixed) or [value]
@@ -66,8 +69,8 @@ def live_slider(client: Any, model: str, messages: list[dict], param: str = "tem
         slider = widgets.SelectionSlider(options=values, value=value, description=param,
                                          continuous_update=False)
     else:
-        lo, hi, step = RANGES[param]
-        slider = widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=param,
+        lo, hi, default_step = RANGES[param]
+        slider = widgets.FloatSlider(value=value, min=lo, max=hi, step=step or default_step, description=param,
                                      continuous_update=False)
     note = widgets.HTML("<i>strict replay: only recorded values are offered</i>" if strict else "")
     view = widgets.HTML()

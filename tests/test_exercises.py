@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from openai.types.chat import ChatCompletion
 
 from helpers import check, hint
 from helpers.exercises import all_exercises
+from helpers.exercises._shapes import completion
+from helpers.textstats import repeated_share
 
 
-def completion(finish: str, completion_tokens: int) -> ChatCompletion:
+def cut(finish: str, completion_tokens: int) -> ChatCompletion:
     return ChatCompletion.model_validate({
         "id": "x", "object": "chat.completion", "created": 0, "model": "m",
         "choices": [{"index": 0, "finish_reason": finish, "message": {"role": "assistant", "content": "Once"}}],
@@ -31,7 +35,7 @@ def pair(first: str, second: str) -> tuple[ChatCompletion, ChatCompletion]:
 
 
 CASES = {
-    "01.1": (completion("length", 5), [completion("stop", 3), completion("length", 50), "text"]),
+    "01.1": (cut("length", 5), [cut("stop", 3), cut("length", 50), "text"]),
     "01.2": (lambda r: r.choices[0].message.content,
              [lambda r: r.choices[-1].message.content, lambda r: r, "not a function"]),
     "01.3": ([{"role": "system", "content": "Be a pirate."}, {"role": "user", "content": "Hi?"}],
@@ -42,6 +46,33 @@ CASES = {
     "04.2": (lambda r: len({c.message.content for c in r.choices}),
              [lambda r: len(r.choices), lambda r: 1, 3]),
     "04.3": (pair("apple", "apple"), [pair("apple", "pear"), pair("a", "b")[0], ["x"]]),
+    "06.1": (["blue", "red", "green"], [["blue", "red"], ["blue", "red", "green", "purple"], "blue"]),
+    "06.2": (pair("calm sea", "calm sea"), [pair("calm sea", "wild sea"), "x", pair("a", "b")]),
+    "07.1": (completion(["a", "b", "c", "d"]), [completion(["a"]), completion(["a", "b", "c"]), ["a"] * 4]),
+    "07.2": (lambda r: max(r.choices, key=lambda c: sum(t.logprob for t in c.logprobs.content)
+                                                   / len(c.logprobs.content)).index,
+             [lambda r: max(r.choices, key=lambda c: sum(t.logprob for t in c.logprobs.content)).index,
+              lambda r: 0, "best"]),
+    "10.1": (pair("leaves fall", "leaves fall"), [pair("leaves fall", "snow"),
+                                                  (completion(["a"], fingerprint="fp_1"),
+                                                   completion(["a"], fingerprint="fp_2")), "a"]),
+    "10.2": (lambda a, b: a.choices[0].message.content == b.choices[0].message.content
+             and a.system_fingerprint == b.system_fingerprint,
+             [lambda a, b: a.choices[0].message.content == b.choices[0].message.content,
+              lambda a, b: a.system_fingerprint == b.system_fingerprint, lambda a, b: True]),
+    "12.1": ((math.exp(-0.25), {"logprob": -0.25}), [(-0.25, {"logprob": -0.25}),
+                                                    (0.25, {"logprob": -0.25}), (0.7, {})]),
+    "12.2": (lambda e: (lambda y, n: y / (y + n))(
+                 sum(math.exp(t.logprob) for t in e.top_logprobs if t.token.strip().lower() == "yes"),
+                 sum(math.exp(t.logprob) for t in e.top_logprobs if t.token.strip().lower() == "no")),
+             [lambda e: (lambda y, n: y / (y + n))(
+                 sum(math.exp(t.logprob) for t in e.top_logprobs if t.token == "Yes"),
+                 sum(math.exp(t.logprob) for t in e.top_logprobs if t.token == "No")),
+              lambda e: math.exp(e.logprob), 0.5]),
+    "13.1": (repeated_share, [lambda t: len(set(t.split())) / len(t.split()),
+                              lambda t: 1 - len(set(t.split())) / len(t.split()), 0.3]),
+    "13.2": (({"7042": -100}, {"ids": [7042]}), [({"7042": 100}, {"ids": [7042]}),
+                                                ({"1": -100}, {"ids": [7042]}), ({"7042": -100}, {})]),
 }
 
 

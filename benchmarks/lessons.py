@@ -1,0 +1,75 @@
+"""Interactive speed of the sampling lessons (issue targets, measured here on 2 cores).
+
+- an explorer redraw (recompute the distribution + redraw the matplotlib bars), target
+  median < 50 ms: what a learner waits for after moving the T or top_p slider;
+- a live slider update (one 48-token generation through the SDK on the local backend,
+  the work behind every move of a live slider), target median < 1 s.
+
+    python benchmarks/lessons.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from helpers import make_client  # noqa: E402
+from helpers.explorer import Candidates  # noqa: E402
+from helpers.explorer_view import plot  # noqa: E402
+from helpers.settings import LOCAL_MODEL_ID  # noqa: E402
+
+STORY = [{"role": "system", "content": "You are a storyteller. Be brief."},
+         {"role": "user", "content": "Begin a story about a robot who learns to paint."}]
+
+
+def explorer_redraw_ms(repeats: int = 40) -> list[float]:
+    """Milliseconds per redraw of a 20-candidate explorer, including rendering to pixels."""
+    rng = np.random.default_rng(0)
+    logits = np.sort(rng.normal(0, 2, 20))[::-1]
+    cands = Candidates([f"tok{i}" for i in range(20)], logits - np.log(np.exp(logits).sum()), "tok3")
+    fig, ax = plt.subplots(figsize=(8, 3.2))
+    times = []
+    for i in range(repeats):
+        start = time.perf_counter()
+        plot(cands, temperature=0.2 + (i % 10) * 0.2, top_p=0.5 + (i % 5) * 0.1, ax=ax)
+        fig.canvas.draw()
+        times.append((time.perf_counter() - start) * 1000)
+    plt.close(fig)
+    return times
+
+
+def slider_update_s(repeats: int = 7) -> tuple[list[float], list[int]]:
+    """Seconds per live-slider update: one create() of up to 48 tokens at a new temperature."""
+    client = make_client("local", replay="off")
+    client.chat.completions.create(model=LOCAL_MODEL_ID, messages=STORY, max_completion_tokens=4)  # load
+    times, tokens = [], []
+    for i in range(repeats):
+        start = time.perf_counter()
+        r = client.chat.completions.create(model=LOCAL_MODEL_ID, messages=STORY, temperature=0.5 + 0.1 * i,
+                                           max_completion_tokens=48, seed=42,
+                                           logit_bias={"0": -100, "1": -100, "2": -100})
+        times.append(time.perf_counter() - start)
+        tokens.append(r.usage.completion_tokens)
+    return times, tokens
+
+
+def main() -> dict[str, float]:
+    redraw = statistics.median(explorer_redraw_ms())
+    update_times, tokens = slider_update_s()
+    update = statistics.median(update_times)
+    print(f"explorer redraw (recompute + draw): median {redraw:.1f} ms; target < 50 ms: "
+          f"{'PASS' if redraw < 50 else 'MISS'}")
+    print(f"live slider update ({min(tokens)}-{max(tokens)} tokens): median {update:.2f} s; target < 1 s: "
+          f"{'PASS' if update < 1 else 'MISS'}")
+    return {"explorer_redraw_ms": redraw, "slider_update_s": update}
+
+
+if __name__ == "__main__":
+    main()
