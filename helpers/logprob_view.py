@@ -44,7 +44,7 @@ def plot_tokens(content: list[Any], ax: Any = None) -> Any:
     probs = [math.exp(item.logprob) for item in content]
     if ax is None:
         _, ax = plt.subplots(figsize=(max(6, len(probs) * 0.35), 3))
-    ax.bar(range(len(probs)), probs, color=[_colour(p).replace("80%)", "55%)") for p in probs])
+    ax.bar(range(len(probs)), probs, color=[plt.cm.RdYlGn(p) for p in probs])
     ax.set_xticks(range(len(probs)), [repr(item.token)[1:-1] for item in content], rotation=70, fontsize=8)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("probability")
