@@ -4,7 +4,9 @@ Covers the request key (a hash of method, endpoint path, query and canonical JSO
 sorted keys, ``1.0 == 1``; never headers, host, port or SDK version), the file format,
 atomic writes, scrubbing anything that looks like a key, and clear errors for corrupt
 files. Files live in ``data/recordings/<scope>/<key16>.json``, where the scope is the
-notebook that made them, so a notebook's recordings can be refreshed or pruned together.
+notebook that made them, so a notebook's recordings can be refreshed or pruned together
+(two notebooks that make the same request each keep their own copy; a lookup prefers
+the caller's own folder, then any folder).
 Leaves out when to record or replay (``helpers.replay``).
 """
 
@@ -83,12 +85,16 @@ class RecordingStore:
 
     def _find(self, base: Path, key: str) -> Path | None:
         name = f"{key[:16]}.json"
-        if base == self.root:
-            if self._index is None or name not in self._index:
-                self._index = {p.name: p for p in base.glob("*/*.json")}
-            return self._index.get(name)
-        hit = base / name
-        return hit if hit.is_file() else None
+        if base != self.root:
+            hit = base / name
+            return hit if hit.is_file() else None
+        own = base / self.scope / name
+        if own.is_file():  # a notebook's own copy first: each notebook's folder is self-contained
+            return own
+        if self._index is None or name not in self._index:
+            self._index = {p.name: p for p in sorted(base.glob("*/*.json"))}
+        found = self._index.get(name)
+        return found if found is not None and found.is_file() else None
 
     def load(self, key: str, *, cached: bool = False) -> list[dict]:
         """The responses recorded for ``key`` (committed, or in the local cache)."""
@@ -113,12 +119,7 @@ class RecordingStore:
              secrets: list[str] | None = None) -> Path:
         """Write (replace) the file for ``key`` atomically; return its path."""
         base = self.cache if cached else self.root
-        folder = base if cached else base / self.scope
-        existing = self._find(base, key)
-        path = existing if existing is not None and not cached else folder / f"{key[:16]}.json"
-        if existing is not None and existing.parent != folder and not cached:
-            existing.unlink()  # the request moved to another notebook: keep one copy only
-            path = folder / f"{key[:16]}.json"
+        path = (base if cached else base / self.scope) / f"{key[:16]}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {"format": FORMAT, "key": key, "request": request, "responses": responses}
         text = scrub(json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False) + "\n", secrets or [])
@@ -130,6 +131,4 @@ class RecordingStore:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        if self._index is not None and not cached:
-            self._index[path.name] = path
         return path

@@ -64,10 +64,13 @@ def test_write_is_atomic_no_temp_files_left(tmp_path, monkeypatch):
     assert not list(tmp_path.rglob(".tmp-*"))
 
 
-def test_recording_moves_when_another_scope_records_it(tmp_path):
+def test_each_scope_keeps_its_own_copy_and_reads_it_first(tmp_path):
     RecordingStore(tmp_path, scope="a").save("22" * 32, {}, [{"status": 200}])
     RecordingStore(tmp_path, scope="b").save("22" * 32, {}, [{"status": 201}])
-    assert [p.parent.name for p in tmp_path.rglob("*.json")] == ["b"]
+    assert sorted(p.parent.name for p in tmp_path.rglob("*.json")) == ["a", "b"]
+    assert RecordingStore(tmp_path, scope="a").load("22" * 32) == [{"status": 200}]
+    assert RecordingStore(tmp_path, scope="b").load("22" * 32) == [{"status": 201}]
+    assert RecordingStore(tmp_path, scope="c").load("22" * 32)  # anyone else finds one of them
 
 
 @pytest.mark.parametrize("content", ["{not json", '{"key": "wrong", "responses": []}', '{"key": "KEY"}',
