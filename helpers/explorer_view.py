@@ -50,25 +50,38 @@ def plot(cands: Candidates, temperature: float = 1.0, top_p: float = 1.0, ax: An
     return ax
 
 
+def render_png(cands: Candidates, temperature: float, top_p: float, fig: Any = None) -> bytes:
+    """The plot as PNG bytes (what the slider widget shows)."""
+    import io
+
+    if fig is None:
+        fig = plt.figure(figsize=(8, 3.2))
+    fig.clf()
+    plot(cands, temperature, top_p, ax=fig.add_subplot())
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90)
+    return buffer.getvalue()
+
+
 def explore(cands: Candidates, temperature: float = 1.0, top_p: float = 1.0) -> Any:
-    """Sliders for T (0-2) and top_p (0-1) that redraw the plot; no model call."""
+    """Sliders for T (0-2) and top_p (0-1) that redraw the plot; no model call.
+
+    The figure is shown as an image widget, so redraws replace it in place and nothing
+    is printed to the cell's output (which also keeps saved notebooks stable)."""
     import ipywidgets as widgets
-    from IPython.display import display
 
     t_slider = widgets.FloatSlider(value=temperature, min=0, max=2, step=0.05, description="temperature",
                                    continuous_update=False)
     p_slider = widgets.FloatSlider(value=top_p, min=0, max=1, step=0.01, description="top_p",
                                    continuous_update=False)
-    out = widgets.Output()
+    fig = plt.figure(figsize=(8, 3.2))
+    plt.close(fig)  # drawn into the image widget only, never shown by the inline backend
+    image = widgets.Image(format="png")
 
     def redraw(*_: Any) -> None:
-        with out:
-            out.clear_output(wait=True)
-            ax = plot(cands, t_slider.value, p_slider.value)
-            display(ax.figure)
-            plt.close(ax.figure)
+        image.value = render_png(cands, t_slider.value, p_slider.value, fig)
 
     t_slider.observe(redraw, "value")
     p_slider.observe(redraw, "value")
     redraw()
-    return widgets.VBox([widgets.HBox([t_slider, p_slider]), out])
+    return widgets.VBox([widgets.HBox([t_slider, p_slider]), image])

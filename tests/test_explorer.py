@@ -75,3 +75,17 @@ def test_plot_marks_the_cut_off():
     assert "2 of 5" in ax.get_title()
     assert len(ax.lines) == 1  # the cut-off line
     assert len(plot(cands, 1.0, 1.0, ax=ax).lines) == 0
+
+
+def test_explore_sliders_redraw_the_image_without_a_model_call():
+    from helpers.explorer_view import explore
+
+    cands = Candidates(["a", "b", "c", "d", "e"], LOGPROBS, "b")
+    box = explore(cands)
+    t_slider, p_slider = box.children[0].children
+    image = box.children[1]
+    before = image.value
+    assert before[:4] == b"\x89PNG"
+    p_slider.value = 0.3
+    assert image.value != before and image.value[:4] == b"\x89PNG"
+    assert t_slider.continuous_update is False and p_slider.continuous_update is False
