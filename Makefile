@@ -43,6 +43,8 @@ record: setup
 
 bench: setup
 	$(TEST_ENV) $(PY) benchmarks/run.py
+	$(TEST_ENV) $(PY) benchmarks/memory.py
+	$(TEST_ENV) $(PY) benchmarks/lessons.py
 
 clean:
 	rm -rf $(VENV) .cache
