@@ -13,35 +13,30 @@ from __future__ import annotations
 import statistics
 import time
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from helpers import make_client  # noqa: E402
-from helpers.explorer import Candidates  # noqa: E402
-from helpers.explorer_view import plot  # noqa: E402
-from helpers.settings import LOCAL_MODEL_ID  # noqa: E402
+from helpers import make_client
+from helpers.explorer import Candidates
+from helpers.explorer_view import ExplorerFigure
+from helpers.settings import LOCAL_MODEL_ID
 
 STORY = [{"role": "system", "content": "You are a storyteller. Be brief."},
          {"role": "user", "content": "Begin a story about a robot who learns to paint."}]
 
 
 def explorer_redraw_ms(repeats: int = 40) -> list[float]:
-    """Milliseconds per redraw of a 20-candidate explorer, including rendering to pixels."""
+    """Milliseconds per slider redraw of a 20-candidate explorer: recompute the distribution,
+    update the bars, render and PNG-encode the image the widget shows (what explore() does)."""
     rng = np.random.default_rng(0)
     logits = np.sort(rng.normal(0, 2, 20))[::-1]
     cands = Candidates([f"tok{i}" for i in range(20)], logits - np.log(np.exp(logits).sum()), "tok3")
-    fig, ax = plt.subplots(figsize=(8, 3.2))
+    view = ExplorerFigure(cands)
     times = []
     for i in range(repeats):
         start = time.perf_counter()
-        plot(cands, temperature=0.2 + (i % 10) * 0.2, top_p=0.5 + (i % 5) * 0.1, ax=ax)
-        fig.canvas.draw()
+        view.update(temperature=0.2 + (i % 10) * 0.2, top_p=0.5 + (i % 5) * 0.1)
+        view.png()
         times.append((time.perf_counter() - start) * 1000)
-    plt.close(fig)
     return times
 
 

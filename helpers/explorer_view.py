@@ -29,7 +29,7 @@ def plot(cands: Candidates, temperature: float = 1.0, top_p: float = 1.0, ax: An
         _, ax = plt.subplots(figsize=(8, 3.2))
     ax.clear()
     x = np.arange(len(cands.tokens))
-    ax.bar(x, dist.tempered, color=BEFORE, alpha=0.35, width=0.8, label=f"at T={temperature:g}, before top_p")
+    ax.bar(x, dist.tempered, color=BEFORE, alpha=0.35, width=0.8, label="at this T, before top_p")
     bars = ax.bar(x, dist.final, color=[KEPT if k else CUT for k in dist.kept], width=0.55,
                   label="sampled from (renormalised)")
     for i, token in enumerate(cands.tokens):
@@ -50,17 +50,57 @@ def plot(cands: Candidates, temperature: float = 1.0, top_p: float = 1.0, ax: An
     return ax
 
 
-def render_png(cands: Candidates, temperature: float, top_p: float, fig: Any = None) -> bytes:
-    """The plot as PNG bytes (what the slider widget shows)."""
-    import io
+class ExplorerFigure:
+    """A figure drawn once; ``update(T, p)`` only moves bar heights, colours, the cut-off and
+    the title, which is what makes slider redraws fast."""
 
-    if fig is None:
-        fig = plt.figure(figsize=(8, 3.2))
-    fig.clf()
-    plot(cands, temperature, top_p, ax=fig.add_subplot())
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
-    return buffer.getvalue()
+    def __init__(self, cands: Candidates, temperature: float = 1.0, top_p: float = 1.0):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        self.cands = cands
+        self.fig = Figure(figsize=(8, 3.2), dpi=72)  # outside pyplot: shown only through the widget
+        FigureCanvasAgg(self.fig)
+        self.ax = plot(cands, temperature, top_p, ax=self.fig.add_subplot())
+        self.before, self.after = self.ax.containers[0], self.ax.containers[1]
+        self.cut = self.ax.axvline(0, color="#c53030", linestyle="--", linewidth=1)
+        self.label = self.ax.text(0, 0.95, "", color="#c53030", va="top", fontsize=8,
+                                  transform=self.ax.get_xaxis_transform())
+        for line in self.ax.lines[:-1]:
+            line.remove()
+        for text in self.ax.texts[:-1]:
+            text.remove()
+        self.update(temperature, top_p)
+
+    def update(self, temperature: float, top_p: float) -> None:
+        dist = distribution(self.cands.logprobs, temperature, top_p)
+        for bar, value in zip(self.before, dist.tempered, strict=True):
+            bar.set_height(value)
+        for bar, value, kept in zip(self.after, dist.final, dist.kept, strict=True):
+            bar.set_height(value)
+            bar.set_color(KEPT if kept else CUT)
+        n_kept = int(dist.kept.sum())
+        cut = n_kept < len(dist.kept)
+        self.cut.set_visible(cut)
+        self.label.set_visible(cut)
+        self.cut.set_xdata([n_kept - 0.5, n_kept - 0.5])
+        self.label.set_x(n_kept - 0.45)
+        self.label.set_text(f" top_p={top_p:g} cut-off")
+        self.ax.set_title(f"T={temperature:g}, top_p={top_p:g}: {n_kept} of {len(dist.kept)} candidates can be drawn",
+                          fontsize=10)
+
+    def png(self) -> bytes:
+        """Render and encode (fast zlib level: the image lives for one redraw)."""
+        import io
+
+        from PIL import Image
+
+        canvas = self.fig.canvas
+        canvas.draw()
+        image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+        buffer = io.BytesIO()
+        image.save(buffer, format="png", compress_level=1)
+        return buffer.getvalue()
 
 
 def explore(cands: Candidates, temperature: float = 1.0, top_p: float = 1.0) -> Any:
@@ -74,12 +114,12 @@ def explore(cands: Candidates, temperature: float = 1.0, top_p: float = 1.0) -> 
                                    continuous_update=False)
     p_slider = widgets.FloatSlider(value=top_p, min=0, max=1, step=0.01, description="top_p",
                                    continuous_update=False)
-    fig = plt.figure(figsize=(8, 3.2))
-    plt.close(fig)  # drawn into the image widget only, never shown by the inline backend
+    view = ExplorerFigure(cands, temperature, top_p)
     image = widgets.Image(format="png")
 
     def redraw(*_: Any) -> None:
-        image.value = render_png(cands, t_slider.value, p_slider.value, fig)
+        view.update(t_slider.value, p_slider.value)
+        image.value = view.png()
 
     t_slider.observe(redraw, "value")
     p_slider.observe(redraw, "value")
