@@ -18,3 +18,14 @@ def completion(texts: list[str], *, fingerprint: str | None = "fp_check", logpro
                         "message": {"role": "assistant", "content": text}})
     return ChatCompletion.model_validate({"id": "x", "object": "chat.completion", "created": 0, "model": "m",
                                           "system_fingerprint": fingerprint, "choices": choices})
+
+
+def same_text_pair(answer: object, exercise_id: str, differ: str, same: str):
+    """Check a pair of responses whose texts should be identical; returns a Result."""
+    from helpers.exercises import Result
+
+    if not (isinstance(answer, tuple | list) and len(answer) == 2
+            and all(isinstance(r, ChatCompletion) for r in answer)):
+        return Result(False, f"pass the two responses as a pair: check('{exercise_id}', (first, second)).")
+    first, second = (r.choices[0].message.content for r in answer)
+    return Result(False, differ) if first != second else Result(True, same)

@@ -8,6 +8,7 @@ import numpy as np
 from openai.types.chat import ChatCompletion
 
 from helpers.exercises import Result, exercise
+from helpers.exercises._shapes import same_text_pair
 from helpers.explorer import tempered
 
 
@@ -48,11 +49,7 @@ def distinct_counter(answer: Any) -> Result:
 @exercise("04.3", "With no seed, only one temperature makes every run pick the same tokens: "
           "the one where sampling always takes the most likely token.")
 def reproducible_without_seed(answer: Any) -> Result:
-    if not (isinstance(answer, tuple | list) and len(answer) == 2
-            and all(isinstance(r, ChatCompletion) for r in answer)):
-        return Result(False, "pass the two responses as a pair: check('04.3', (first, second)).")
-    first, second = (r.choices[0].message.content for r in answer)
-    if first != second:
-        return Result(False, "the two answers differ: at this temperature each call draws its own sample.")
-    return Result(True, "identical answers with no seed: greedy decoding (on OpenAI, T=0 is *nearly* "
-                  "deterministic; tiny numeric differences on their servers can still flip a near-tie).")
+    return same_text_pair(
+        answer, "04.3", "the two answers differ: at this temperature each call draws its own sample.",
+        "identical answers with no seed: greedy decoding (on OpenAI, T=0 is *nearly* deterministic; "
+        "tiny numeric differences on their servers can still flip a near-tie).")

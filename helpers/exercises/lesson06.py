@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from openai.types.chat import ChatCompletion
 
 from helpers.exercises import Result, exercise
+from helpers.exercises._shapes import same_text_pair
 from helpers.explorer import nucleus
 
 PROBS = {"blue": 0.45, "red": 0.25, "green": 0.15, "purple": 0.10, "black": 0.05}
@@ -31,10 +31,5 @@ def kept_tokens(answer: Any) -> Result:
 @exercise("06.2", "Leave temperature at its default and make top_p so small that only the single most "
           "likely token survives the cut.")
 def greedy_by_top_p(answer: Any) -> Result:
-    if not (isinstance(answer, tuple | list) and len(answer) == 2
-            and all(isinstance(r, ChatCompletion) for r in answer)):
-        return Result(False, "pass the two responses as a pair: check('06.2', (first, second)).")
-    first, second = (r.choices[0].message.content for r in answer)
-    if first != second:
-        return Result(False, "the answers differ: the nucleus still holds more than one token.")
-    return Result(True, "identical with no seed: a tiny nucleus keeps only the top token, like T=0.")
+    return same_text_pair(answer, "06.2", "the answers differ: the nucleus still holds more than one token.",
+                          "identical with no seed: a tiny nucleus keeps only the top token, like T=0.")
