@@ -116,7 +116,11 @@ def _install_short_tracebacks() -> None:
         return
 
     def handler(shell, etype, value, tb, tb_offset=None):
-        print(f"{etype.__name__}: {value}")
+        message = f"{etype.__name__}: {value}"
+        try:  # an error output (so "Run all" stops) whose traceback is just the message
+            shell._showtraceback(etype, value, [message])
+        except Exception:  # pragma: no cover - IPython internals moved
+            print(message)
         return None
 
     shell.set_custom_exc((WorkbookError,), handler)

@@ -65,3 +65,20 @@ def test_scope_from_argument_environment_or_jupyter(monkeypatch):
     assert _scope(None) == "04_temperature"
     monkeypatch.setenv("WORKBOOK_SCOPE", "07_n")
     assert _scope(None) == "07_n"
+
+
+def test_in_a_notebook_a_replay_miss_is_a_short_error_not_a_deep_traceback():
+    from nbclient import NotebookClient
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    source = ("from helpers import make_client, default_model\n"
+              "client = make_client(replay='strict')\n"
+              "client.chat.completions.create(model=default_model(),\n"
+              "    messages=[{'role': 'user', 'content': 'a question nobody recorded'}])")
+    nb = new_notebook(cells=[new_code_cell(source)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
+    (output,) = nb.cells[0].outputs
+    assert output.output_type == "error" and output.ename == "ReplayMissError"
+    assert len(output.traceback) == 1 and "make record" in output.traceback[0]
+    assert "httpx2" not in "".join(output.traceback)
