@@ -25,7 +25,8 @@ def _label(token: str) -> str:
 def plot(cands: Candidates, temperature: float = 1.0, top_p: float = 1.0, ax: Any = None) -> Any:
     """Bar chart of the candidates' probabilities after T and top_p; returns the Axes."""
     dist = distribution(cands.logprobs, temperature, top_p)
-    if ax is None:
+    own = ax is None
+    if own:
         _, ax = plt.subplots(figsize=(8, 3.2))
     ax.clear()
     x = np.arange(len(cands.tokens))
@@ -46,7 +47,8 @@ def plot(cands: Candidates, temperature: float = 1.0, top_p: float = 1.0, ax: An
     ax.set_ylabel("probability")
     ax.set_title(f"T={temperature:g}, top_p={top_p:g}: {n_kept} of {len(x)} candidates can be drawn", fontsize=10)
     ax.legend(fontsize=8, loc="upper right")
-    ax.figure.tight_layout()
+    if own:  # a caller that passes its own axes lays out its figure once, for all panels
+        ax.figure.tight_layout()
     return ax
 
 
@@ -62,6 +64,7 @@ class ExplorerFigure:
         self.fig = Figure(figsize=(8, 3.2), dpi=72)  # outside pyplot: shown only through the widget
         FigureCanvasAgg(self.fig)
         self.ax = plot(cands, temperature, top_p, ax=self.fig.add_subplot())
+        self.fig.tight_layout()
         self.before, self.after = self.ax.containers[0], self.ax.containers[1]
         self.cut = self.ax.axvline(0, color="#c53030", linestyle="--", linewidth=1)
         self.label = self.ax.text(0, 0.95, "", color="#c53030", va="top", fontsize=8,
