@@ -14,6 +14,7 @@ import secrets
 import string
 import time
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from helpers.local_generate import Outcome, Sampling, generate
@@ -29,6 +30,7 @@ def _rand_id(prefix: str, n: int) -> str:
     return prefix + "".join(secrets.choice(_ALNUM) for _ in range(n))
 
 
+@lru_cache(maxsize=1)
 def fingerprint() -> str:
     """Stable per model file and llama.cpp build, like OpenAI's ``system_fingerprint``."""
     import llama_cpp

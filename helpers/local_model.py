@@ -74,9 +74,19 @@ def gguf_path() -> Path:
     return path
 
 
-@lru_cache(maxsize=1)
+_LOAD_LOCK = threading.Lock()
+
+
 def load_model():  # -> llama_cpp.Llama
-    """The process-wide ``Llama`` instance (loaded on first use, about 0.2 s)."""
+    """The process-wide ``Llama`` instance (loaded on first use, about 0.2 s; thread-safe:
+    two first requests at once must not load two models, and llama-cpp's stdout
+    redirection during a load is not safe to run twice in parallel)."""
+    with _LOAD_LOCK:
+        return _load()
+
+
+@lru_cache(maxsize=1)
+def _load():
     try:
         from llama_cpp import Llama
     except ImportError as err:  # pragma: no cover - depends on the install

@@ -34,3 +34,18 @@ def test_open_stream_blocks_a_second_request_with_a_clear_error(client, model, a
     assert after.choices[0].message.content is not None
     with MODEL_LOCK:  # released: can be taken again
         pass
+
+
+def test_concurrent_first_loads_share_one_model(monkeypatch):
+    import threading
+
+    from helpers import local_model
+
+    local_model._load.cache_clear()
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(load_model())) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 4 and all(r is results[0] for r in results)
