@@ -120,7 +120,7 @@ class AsyncLocalTransport(httpx2.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         await request.aread()
         response = await anyio.to_thread.run_sync(handle, request, self.model_id)
-        if isinstance(response.stream, httpx2.SyncByteStream) and not hasattr(response, "_content"):
+        if isinstance(response.stream, _ClosingStream):  # a live SSE stream: read it off the loop
             return httpx2.Response(response.status_code, headers=response.headers,
                                    stream=_AsyncStream(response.stream))
         return response
