@@ -1,8 +1,14 @@
-"""Exercises: every check passes its reference answer and fails wrong or blank ones."""
+"""Exercises: every check passes its reference answer and fails wrong or blank ones.
+
+Cases for lessons 01-13 are below; later lessons keep theirs in ``tests/cases_lessonNN.py``
+(a module-level ``CASES`` dict of the same shape), merged here.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -74,6 +80,14 @@ CASES = {
     "13.2": (({"7042": -100}, {"ids": [7042]}), [({"7042": 100}, {"ids": [7042]}),
                                                 ({"1": -100}, {"ids": [7042]}), ({"7042": -100}, {})]),
 }
+
+
+for _path in sorted(Path(__file__).parent.glob("cases_lesson*.py")):
+    _spec = importlib.util.spec_from_file_location(_path.stem, _path)
+    _module = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(_module)
+    assert not set(_module.CASES) & set(CASES), f"{_path.name} repeats exercise ids"
+    CASES.update(_module.CASES)
 
 
 def run(exercise_id: str, answer):
