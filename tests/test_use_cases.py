@@ -1,0 +1,53 @@
+"""Use-case functions: the parameters they choose, and their answers on the local model."""
+
+from __future__ import annotations
+
+import jsonschema
+import pytest
+
+from helpers import use_cases
+from helpers.exercises._shapes import SpyClient
+
+
+def test_translate_is_deterministic_and_stops_at_the_end_of_a_one_line_source():
+    spy = SpyClient("Bonjour")
+    reply = use_cases.translate(spy, "m", "Hello", "French")
+    call = spy.calls[0]
+    assert call["temperature"] == 0 and call["stop"] == ["\n"] and "French" in call["messages"][0]["content"]
+    assert reply.text == "Bonjour" and reply.complete
+
+
+def test_translate_keeps_line_breaks_of_a_multi_line_source():
+    spy = SpyClient("Bonjour\nau revoir")
+    use_cases.translate(spy, "m", "Hello\ngoodbye", "French")
+    assert "stop" not in spy.calls[0]
+
+
+def test_a_cut_off_reply_says_so():
+    reply = use_cases.summarise(SpyClient("A long", finish="length"), "m", "text")
+    assert not reply.complete and "cut off" in str(reply)
+
+
+def test_outline_refuses_a_cut_off_json():
+    with pytest.raises(ValueError, match="max_completion_tokens"):
+        use_cases.outline(SpyClient('{"title": "x", "sec', finish="length"), "m", "tea")
+
+
+def test_outline_format_accepts_exactly_the_requested_number_of_sections():
+    schema = use_cases.outline_format(2)["json_schema"]["schema"]
+    section = {"heading": "h", "points": ["a", "b"]}
+    jsonschema.validate({"title": "t", "sections": [section, section]}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"title": "t", "sections": [section]}, schema)
+
+
+def test_every_use_case_answers_on_the_local_model(client, model):
+    summary = use_cases.summarise(client, model, "Tea is a drink made from leaves. It is popular in "
+                                  "Britain, China and India, and it contains caffeine.")
+    assert summary.text and summary.completion_tokens <= 120
+    translation = use_cases.translate(client, model, "Good morning.", "French")
+    assert "\n" not in translation.text
+    plan = use_cases.outline(client, model, "tea", sections=2)
+    assert len(plan["sections"]) == 2
+    explanation = use_cases.explain_code(client, model, "print(1 + 1)", max_completion_tokens=20)
+    assert explanation.completion_tokens <= 20
