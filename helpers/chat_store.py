@@ -1,0 +1,88 @@
+"""A conversation kept in SQLite, so a chatbot resumes after a kernel restart (lesson 20).
+
+One file holds any number of named conversations. Each message is stored as the JSON of
+the dict you would send to the API (roles, tool calls and tool results included), in
+order, with the usage and cost of the call that produced it when there was one. Covers
+create/resume, append, read back, running totals and forgetting. Leaves out search,
+sharing a file between processes at the same time, and migrations.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS messages (
+    conversation TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    message TEXT NOT NULL,
+    prompt_tokens INTEGER,
+    completion_tokens INTEGER,
+    cost_usd REAL,
+    PRIMARY KEY (conversation, seq)
+);
+"""
+
+
+class ChatStore:
+    """Messages of named conversations in one SQLite file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path)
+            self._db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as err:
+            raise ValueError(f"{self.path} is not a chat store ({err}). Move it aside or pass "
+                             "another path; nothing in it was changed.") from err
+
+    def append(self, conversation: str, message: dict[str, Any], *, prompt_tokens: int | None = None,
+               completion_tokens: int | None = None, cost_usd: float | None = None) -> None:
+        """Add one message (a plain dict, as sent to the API) at the end of a conversation."""
+        text = json.dumps(message, ensure_ascii=False, sort_keys=True)
+        with self._db:  # one transaction: either the message is stored or nothing is
+            seq = self._db.execute("SELECT COALESCE(MAX(seq), -1) + 1 FROM messages WHERE conversation = ?",
+                                   (conversation,)).fetchone()[0]
+            self._db.execute("INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?)",
+                             (conversation, seq, text, prompt_tokens, completion_tokens, cost_usd))
+
+    def extend(self, conversation: str, messages: list[dict[str, Any]]) -> None:
+        """Add several messages at once (all or none)."""
+        with self._db:
+            seq = self._db.execute("SELECT COALESCE(MAX(seq), -1) + 1 FROM messages WHERE conversation = ?",
+                                   (conversation,)).fetchone()[0]
+            self._db.executemany("INSERT INTO messages (conversation, seq, message) VALUES (?, ?, ?)",
+                                 [(conversation, seq + i, json.dumps(m, ensure_ascii=False, sort_keys=True))
+                                  for i, m in enumerate(messages)])
+
+    def messages(self, conversation: str) -> list[dict[str, Any]]:
+        """The conversation's messages, oldest first (empty for a new name)."""
+        rows = self._db.execute("SELECT message FROM messages WHERE conversation = ? ORDER BY seq",
+                                (conversation,)).fetchall()
+        return [json.loads(text) for (text,) in rows]
+
+    def totals(self, conversation: str) -> dict[str, Any]:
+        """Tokens and cost over the conversation's calls; cost is None if any call's cost is unknown."""
+        prompt, completion, cost, unknown = self._db.execute(
+            "SELECT COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0), SUM(cost_usd), "
+            "SUM(CASE WHEN prompt_tokens IS NOT NULL AND cost_usd IS NULL THEN 1 ELSE 0 END) "
+            "FROM messages WHERE conversation = ?", (conversation,)).fetchone()
+        return {"prompt_tokens": prompt, "completion_tokens": completion,
+                "cost_usd": None if unknown else (cost or 0.0)}
+
+    def conversations(self) -> list[str]:
+        """Names of the stored conversations."""
+        return [name for (name,) in self._db.execute(
+            "SELECT DISTINCT conversation FROM messages ORDER BY conversation")]
+
+    def forget(self, conversation: str) -> int:
+        """Delete a conversation; returns how many messages went."""
+        with self._db:
+            return self._db.execute("DELETE FROM messages WHERE conversation = ?", (conversation,)).rowcount
+
+    def close(self) -> None:
+        self._db.close()

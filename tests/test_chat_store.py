@@ -1,0 +1,63 @@
+"""ChatStore: conversations survive a new connection (a kernel restart), in order, all or none."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from helpers.chat_store import ChatStore
+
+TOOL_TURN = {"role": "assistant", "content": None, "tool_calls": [
+    {"id": "call_1", "type": "function", "function": {"name": "clock", "arguments": "{}"}}]}
+
+
+def test_a_new_connection_resumes_the_conversation(tmp_path):
+    path = tmp_path / "chat.sqlite"
+    store = ChatStore(path)
+    store.extend("demo", [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi ✓"}])
+    store.append("demo", TOOL_TURN, prompt_tokens=20, completion_tokens=5, cost_usd=0.001)
+    store.close()
+    again = ChatStore(path)
+    assert again.messages("demo") == [{"role": "system", "content": "Be brief."},
+                                      {"role": "user", "content": "Hi ✓"}, TOOL_TURN]
+    assert again.conversations() == ["demo"]
+
+
+def test_conversations_are_kept_apart_and_can_be_forgotten(tmp_path):
+    store = ChatStore(tmp_path / "chat.sqlite")
+    store.append("a", {"role": "user", "content": "1"})
+    store.append("b", {"role": "user", "content": "2"})
+    assert store.forget("a") == 1
+    assert store.messages("a") == [] and store.messages("b") == [{"role": "user", "content": "2"}]
+
+
+def test_totals_add_up_and_an_unknown_cost_is_not_zero(tmp_path):
+    store = ChatStore(tmp_path / "chat.sqlite")
+    store.append("c", {"role": "assistant", "content": "x"}, prompt_tokens=10, completion_tokens=2, cost_usd=0.5)
+    store.append("c", {"role": "assistant", "content": "y"}, prompt_tokens=12, completion_tokens=3, cost_usd=0.25)
+    assert store.totals("c") == {"prompt_tokens": 22, "completion_tokens": 5, "cost_usd": 0.75}
+    store.append("c", {"role": "assistant", "content": "z"}, prompt_tokens=1, completion_tokens=1)
+    assert store.totals("c")["cost_usd"] is None
+
+
+def test_a_failed_batch_stores_nothing(tmp_path):
+    store = ChatStore(tmp_path / "chat.sqlite")
+    with pytest.raises(TypeError):
+        store.extend("d", [{"role": "user", "content": "ok"}, {"role": "user", "content": object()}])
+    assert store.messages("d") == []
+
+
+def test_a_file_that_is_not_a_store_gets_a_clear_error_and_is_left_alone(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_bytes(b"these are my notes, not a database" * 10)
+    with pytest.raises(ValueError, match="not a chat store"):
+        ChatStore(path)
+    assert path.read_bytes().startswith(b"these are my notes")
+
+
+def test_rows_are_plain_json_readable_with_sqlite3(tmp_path):
+    store = ChatStore(tmp_path / "chat.sqlite")
+    store.append("e", {"role": "user", "content": "hello"})
+    rows = sqlite3.connect(tmp_path / "chat.sqlite").execute("SELECT message FROM messages").fetchall()
+    assert rows == [('{"content": "hello", "role": "user"}',)]
