@@ -8,6 +8,7 @@ ours), ``default_model`` and ``status``. Leaves out the backends and the store.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from helpers.replay import AsyncReplayTransport, ReplayTransport
 from helpers.settings import Settings, default_model, mask_key, resolve
 
 __all__ = ["make_client", "make_async_client", "default_model", "status"]
+Wrapper = Callable[[httpx2.BaseTransport], httpx2.BaseTransport]
 LOCAL_PLACEHOLDER_KEY = "local-model-needs-no-key"
 REPLAY_PLACEHOLDER_KEY = "replay-only-no-key"
 
@@ -40,11 +42,13 @@ def _prepare(backend: str | None, replay: str | None, scope: str | None, kwargs:
 
 
 def make_client(backend: str | None = None, *, replay: str | None = None, scope: str | None = None,
-                **openai_kwargs: Any) -> openai.OpenAI:
+                wrap: Wrapper | Sequence[Wrapper] | None = None, **openai_kwargs: Any) -> openai.OpenAI:
     """An ``openai.OpenAI`` for the chosen backend ("local" or "openai") and replay mode.
 
     Extra keyword arguments go to ``openai.OpenAI`` (``max_retries``, ``timeout``,
     ``api_key``, ``base_url``...). ``scope`` names where new recordings are filed.
+    ``wrap`` is a function (or a list, innermost first) that wraps the transport in
+    another one, e.g. ``helpers.faults`` or ``helpers.cost_meter``.
     """
     settings, store, base_path, key = _prepare(backend, replay, scope, openai_kwargs)
     if settings.backend == "local":
@@ -53,7 +57,9 @@ def make_client(backend: str | None = None, *, replay: str | None = None, scope:
         inner: httpx2.BaseTransport = LocalTransport(settings.model)
     else:
         inner = httpx2.HTTPTransport()
-    transport = ReplayTransport(inner, settings.replay, store, base_path, [key])
+    transport: httpx2.BaseTransport = ReplayTransport(inner, settings.replay, store, base_path, [key])
+    for wrapper in ([wrap] if callable(wrap) else list(wrap or [])):
+        transport = wrapper(transport)
     http_client = openai.DefaultHttpxClient(transport=transport)
     return openai.OpenAI(api_key=key, base_url=settings.base_url, http_client=http_client, **openai_kwargs)
 

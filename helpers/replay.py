@@ -78,6 +78,13 @@ def from_stored(stored: dict) -> httpx2.Response:
     return httpx2.Response(stored["status"], headers=headers, content=content)
 
 
+def _served(stored: dict, source: str) -> httpx2.Response:
+    """A replayed response, marked (in ``response.extensions``, not headers) with where it came from."""
+    response = from_stored(stored)
+    response.extensions["workbook_source"] = source
+    return response
+
+
 class _Replay:
     """The decisions shared by the sync and async transports."""
 
@@ -102,10 +109,10 @@ class _Replay:
         if self.mode == "strict":
             if not committed:
                 raise ReplayMissError(self._miss_message(stored, key))
-            return from_stored(committed[n % len(committed)]), key, stored, n
+            return _served(committed[n % len(committed)], "recording"), key, stored, n
         known = committed + self.store.load(key, cached=True)
         if n < len(known):
-            return from_stored(known[n]), key, stored, n
+            return _served(known[n], "recording" if n < len(committed) else "cache"), key, stored, n
         return None, key, stored, n
 
     def after(self, key: str, stored_request: dict, n: int, response: httpx2.Response, raw: bytes) -> None:
