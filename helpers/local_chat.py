@@ -38,6 +38,18 @@ def fingerprint() -> str:
     return "fp_" + hashlib.sha256(f"{gguf_path().name}:{llama_cpp.__version__}".encode()).hexdigest()[:10]
 
 
+def _enum_wins(schema: Any) -> Any:
+    """Drop "type" beside "enum"/"const": llama.cpp's converter lets a type list override them."""
+    if isinstance(schema, list):
+        return [_enum_wins(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _enum_wins(v) for k, v in schema.items()}
+    if ("enum" in out or "const" in out) and isinstance(out.get("type"), list):
+        out.pop("type")
+    return out
+
+
 def _grammar(schema: dict | None, *, any_json: bool = False, param: str = "response_format"):
     """A llama.cpp grammar for JSON (any object, or one JSON Schema); a bad schema is a 400."""
     from llama_cpp import LlamaGrammar
@@ -46,7 +58,7 @@ def _grammar(schema: dict | None, *, any_json: bool = False, param: str = "respo
     if any_json:
         return LlamaGrammar.from_string(JSON_GBNF, verbose=False)
     try:
-        return LlamaGrammar.from_json_schema(json.dumps(schema), verbose=False)
+        return LlamaGrammar.from_json_schema(json.dumps(_enum_wins(schema)), verbose=False)
     except Exception as err:  # the converter raises AssertionError, KeyError, ValueError...
         raise ApiError(400, f"Invalid schema in '{param}': {type(err).__name__}: {err}. "
                        "Check that every '$ref' resolves and every 'type' is a JSON Schema type.",

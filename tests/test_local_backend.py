@@ -503,6 +503,18 @@ def test_named_tool_choice_calls_that_function(client, model, ask, name):
     assert_valid_call(call, [WEATHER, TIME])
 
 
+def test_enum_beside_a_type_list_still_constrains_the_call(client, model, ask):
+    """OpenAI's strict pattern for an optional enum: {"type": ["string", "null"], "enum": [..., null]}."""
+    unit = {"type": ["string", "null"], "enum": ["celsius", "fahrenheit", None]}
+    tool = {"type": "function", "function": {"name": "get_weather", "strict": True, "parameters": {
+        "type": "object", "properties": {"city": {"type": "string"}, "unit": unit},
+        "required": ["city", "unit"], "additionalProperties": False}}}
+    resp = client.chat.completions.create(model=model, messages=ask(WEATHER_QUESTION), tools=[tool],
+                                          tool_choice="required", n=4, seed=1, max_completion_tokens=40)
+    for choice in resp.choices:
+        assert json.loads(choice.message.tool_calls[0].function.arguments)["unit"] in unit["enum"]
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_tool_choice_auto_gives_text_or_a_valid_call(client, model, ask, seed):
     resp = client.chat.completions.create(model=model, messages=ask(WEATHER_QUESTION), tools=[WEATHER],
