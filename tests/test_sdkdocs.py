@@ -33,6 +33,7 @@ def test_dotted_names_read_a_parameter_s_own_type():
     assert "the `choices` field will always be an empty array" in param_doc("stream_options.include_usage")
     assert "Only a subset of JSON Schema is supported" in param_doc("response_format.json_schema.strict")
     assert "will not generate JSON without a system or user message" in param_doc("response_format.json_object")
+    assert "follow the exact schema defined in the" in param_doc("tools.function.strict")
 
 
 def test_unknown_nested_field_lists_the_known_ones():
