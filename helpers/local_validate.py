@@ -204,7 +204,7 @@ def validate(body: Any, served_model: str) -> None:
     _number(body, "top_logprobs", 0, 20, integer=True)
     _number(body, "seed", -(2**63), 2**63 - 1, integer=True)
     if body.get("max_tokens") is not None and body.get("max_completion_tokens") is not None:
-        raise ApiError(400, "Invalid request: 'max_tokens' and 'max_completion_tokens' cannot both be set; use 'max_completion_tokens'.", "max_tokens", "invalid_value")
+        raise ApiError(400, "Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported.", "max_tokens", "invalid_parameter_combination")
     if body.get("top_logprobs") is not None and not body.get("logprobs"):
         raise ApiError(400, "Invalid value for 'top_logprobs': 'logprobs' must be set to true when 'top_logprobs' is used.", "top_logprobs", None)
     if body.get("stream_options") is not None and not body.get("stream"):

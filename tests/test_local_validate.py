@@ -45,7 +45,7 @@ CASES = [
     ("stop-not-strings", {"extra_body": {"stop": [1, 2]}}, "stop", "invalid_type"),
     ("stream_options-without-stream", {"stream_options": {"include_usage": True}}, "stream_options", None),
     ("max_tokens-and-max_completion_tokens", {"max_tokens": 5, "max_completion_tokens": 5},
-     "max_tokens", "invalid_value"),
+     "max_tokens", "invalid_parameter_combination"),
     ("logit_bias-200", {"logit_bias": {"42": 200}}, "logit_bias", "invalid_value"),
     ("logit_bias--101", {"logit_bias": {"42": -101}}, "logit_bias", "invalid_value"),
     ("logit_bias-non-numeric-key", {"logit_bias": {"hello": 5}}, "logit_bias", "invalid_value"),
