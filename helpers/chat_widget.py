@@ -1,0 +1,72 @@
+"""A tiny chatbot in a notebook: a text box, a Send button and the transcript as HTML.
+
+Covers :class:`ChatWidget`, built on :class:`helpers.conversation.Conversation`. Its
+``submit`` handler (the button's and the text box's) sends the typed text; on success it
+clears the box and redraws the transcript; on an error it shows the error's message,
+keeps the history as it was and leaves the typed text in the box so nothing is lost.
+No ``Output`` capture: everything shown is an ``HTML`` widget's value, so the logic is
+testable without a browser. Leaves out streaming, tools and cost limits (capstone).
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+from typing import Any
+
+import openai
+
+from helpers.conversation import Conversation
+
+COLOURS = {"user": "#1f6feb", "assistant": "#2da44e", "system": "#8250df", "developer": "#8250df", "tool": "#9a6700"}
+
+
+def transcript_html(messages: list[dict]) -> str:
+    """The messages as simple HTML, one line per message, role in colour."""
+    rows = []
+    for msg in messages:
+        role = msg["role"]
+        text = msg.get("content") or ("(tool call)" if msg.get("tool_calls") else "")
+        rows.append(f'<div><b style="color:{COLOURS.get(role, "#000")}">{html.escape(role)}</b>: '
+                    f'{html.escape(str(text))}</div>')
+    return "".join(rows) or "<i>(no messages yet)</i>"
+
+
+class ChatWidget:
+    """``ChatWidget(client, MODEL, Conversation("Be brief."), max_completion_tokens=60).view``."""
+
+    def __init__(self, client: Any, model: str, conversation: Conversation, **params: Any):
+        import ipywidgets as w
+
+        self.client, self.model, self.conversation, self.params = client, model, conversation, params
+        self.text = w.Text(placeholder="Type a message and press Enter", layout=w.Layout(width="70%"))
+        self.button = w.Button(description="Send", button_style="primary")
+        self.transcript = w.HTML(transcript_html(conversation.messages))
+        self.status = w.HTML("")
+        self.button.on_click(lambda _button: self.submit())
+        with warnings.catch_warnings():  # deprecated in ipywidgets 8 but still the only "Enter" event;
+            warnings.simplefilter("ignore", DeprecationWarning)  # observing value would also fire on blur
+            self.text.on_submit(lambda _text: self.submit())
+        self.view = w.VBox([self.transcript, w.HBox([self.text, self.button]), self.status])
+
+    def submit(self) -> bool:
+        """Send the box's text; True when a reply came back."""
+        text = self.text.value.strip()
+        if not text:
+            self.status.value = "<i>Type something first.</i>"
+            return False
+        self.button.disabled = True
+        self.status.value = "<i>waiting for the model…</i>"
+        try:
+            self.conversation.send(self.client, self.model, text, **self.params)
+        except (openai.OpenAIError, ValueError) as err:
+            self.status.value = (f'<span style="color:#cf222e"><b>{type(err).__name__}</b>: '
+                                 f'{html.escape(str(err))}</span><br><i>Your message is still in the box; '
+                                 'the history is unchanged. Fix the problem and press Send again.</i>')
+            return False
+        finally:
+            self.button.disabled = False
+        self.text.value = ""
+        self.status.value = ""
+        self.transcript.value = transcript_html(self.conversation.messages)
+        return True

@@ -1,0 +1,70 @@
+"""The chatbot widget's logic, driven in Python: what a click does on success and on failure."""
+
+from __future__ import annotations
+
+import openai
+from test_conversation import answering, unreachable
+
+from helpers.chat_widget import ChatWidget, transcript_html
+from helpers.conversation import Conversation
+
+
+def test_a_successful_submit_clears_the_box_and_shows_both_turns():
+    chat = ChatWidget(answering("Blue <b>is</b> calm."), "m", Conversation("Be brief."))
+    chat.text.value = "  A colour?  "
+    assert chat.submit() is True
+    assert chat.text.value == "" and chat.status.value == ""
+    assert [m["role"] for m in chat.conversation.messages] == ["system", "user", "assistant"]
+    assert "A colour?" in chat.transcript.value
+    assert "Blue &lt;b&gt;is&lt;/b&gt; calm." in chat.transcript.value  # model text is escaped
+    assert not chat.button.disabled
+
+
+def test_a_failing_call_shows_the_error_and_loses_nothing():
+    conv = Conversation("Be brief.")
+    conv.messages += [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]
+    before = list(conv.messages)
+    chat = ChatWidget(unreachable(), "m", conv)
+    shown = chat.transcript.value
+    chat.text.value = "Still there?"
+    assert chat.submit() is False
+    assert "APIConnectionError" in chat.status.value and "still in the box" in chat.status.value
+    assert chat.text.value == "Still there?"
+    assert conv.messages == before and chat.transcript.value == shown
+    assert not chat.button.disabled
+
+
+def test_a_bad_request_is_shown_with_its_message(client, model):
+    chat = ChatWidget(client, model, Conversation("Be brief."), temperature=7)
+    chat.text.value = "Hi"
+    assert chat.submit() is False
+    assert "BadRequestError" in chat.status.value and "temperature" in chat.status.value
+
+
+def test_the_button_and_enter_key_both_submit(client, model):
+    chat = ChatWidget(client, model, Conversation("You are a concise assistant."), max_completion_tokens=6, seed=1)
+    chat.text.value = "Say hi."
+    chat.button.click()
+    assert len(chat.conversation.messages) == 3 and chat.text.value == ""
+    chat.text.value = "Again."
+    chat.text._submission_callbacks(chat.text)
+    assert len(chat.conversation.messages) == 5
+
+
+def test_an_empty_box_sends_nothing():
+    chat = ChatWidget(unreachable(), "m", Conversation("Be brief."))
+    chat.text.value = "   "
+    assert chat.submit() is False and "Type something" in chat.status.value
+    assert len(chat.conversation.messages) == 1
+
+
+def test_transcript_html_marks_tool_calls_and_empty_history():
+    assert "no messages" in transcript_html([])
+    html = transcript_html([{"role": "assistant", "content": None, "tool_calls": [{}]}])
+    assert "(tool call)" in html
+
+
+def test_errors_are_openai_errors_so_replay_misses_show_too():
+    from helpers.errors import ReplayMissError
+
+    assert issubclass(ReplayMissError, openai.OpenAIError)
