@@ -1,0 +1,100 @@
+"""What the installed SDK says about model ids, and how fast a model answered here.
+
+Covers ``chat_model_ids`` (the ids the SDK's ``ChatModel`` type lists), ``shutdowns``
+(the "Deprecated values" note the SDK keeps under that type: id -> announced shutdown
+date, read from the installed package's source, so it is as fresh as the SDK),
+``is_reasoning_model`` (the SDK's own wording: reasoning options are for "gpt-5 and
+o-series models only") and ``measure_speed`` (tokens per second from a real call; a
+replayed answer reports its recorded usage and no timing). Leaves out prices
+(``helpers.costs``) and anything the SDK does not state, such as context sizes.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, get_args
+
+from openai.types.shared import chat_model
+
+_ITEM = re.compile(r"^- (.+?):\s*(.+?)(?=^- |\Z)", re.S | re.M)
+_DATE = re.compile(r"shutdown\s+date:\s*(\d{4}-\d{2}-\d{2})", re.I)
+
+
+def chat_model_ids() -> list[str]:
+    """Every model id the installed SDK's ``ChatModel`` type lists."""
+    return list(get_args(chat_model.ChatModel))
+
+
+@lru_cache(maxsize=1)
+def deprecation_note() -> str:
+    """The SDK's "Deprecated values" docstring under ``ChatModel``, verbatim."""
+    tree = ast.parse(inspect.getsource(chat_model))
+    body = tree.body
+    for node, after in zip(body, body[1:], strict=False):
+        if (isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "ChatModel"
+                and isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)):
+            return inspect.cleandoc(str(after.value.value))
+    return ""
+
+
+@lru_cache(maxsize=1)
+def shutdowns() -> dict[str, str]:
+    """Model id -> its announced shutdown date (``YYYY-MM-DD``), or the SDK's note when it
+    gives no date (e.g. "Not a supported model ID...")."""
+    found: dict[str, str] = {}
+    for names, text in _ITEM.findall(deprecation_note()):
+        date = _DATE.search(text)
+        note = date.group(1) if date else " ".join(text.split())
+        for name in re.findall(r'"([^"]+)"', names):
+            found[name] = note
+    return found
+
+
+def shutdown_of(model: str) -> str | None:
+    """The announced shutdown date (or note) for ``model``; None when the SDK lists none."""
+    return shutdowns().get(model)
+
+
+def is_reasoning_model(model: str) -> bool | None:
+    """True for gpt-5* and o-series ids, False for gpt-3.5/gpt-4* ids, None when the SDK
+    does not say (any other id, including the local model)."""
+    if model.startswith("gpt-5") or re.match(r"o\d", model):
+        return True
+    if model.startswith(("gpt-4", "gpt-3.5", "chatgpt-4o")):
+        return False
+    return None
+
+
+@dataclass(frozen=True)
+class Speed:
+    """One call's speed: measured when it ran live, ``None`` when it was replayed."""
+
+    completion_tokens: int
+    seconds: float | None
+    source: str  # "live", "recording" or "cache"
+
+    @property
+    def tokens_per_second(self) -> float | None:
+        return None if self.seconds is None else self.completion_tokens / self.seconds
+
+    def __str__(self) -> str:
+        if self.seconds is None:
+            return (f"replayed from a {self.source}: {self.completion_tokens} completion tokens were recorded; "
+                    "no timing (a replay takes milliseconds and says nothing about the model)")
+        return f"{self.completion_tokens} tokens in {self.seconds:.2f} s: {self.tokens_per_second:.0f} tokens/s (live)"
+
+
+def measure_speed(client: Any, model: str, messages: list[dict], **params: Any) -> tuple[Any, Speed]:
+    """Make one call; return (response, Speed). Timing counts only a live call."""
+    start = time.perf_counter()
+    raw = client.chat.completions.with_raw_response.create(model=model, messages=messages, **params)
+    response = raw.parse()
+    took = time.perf_counter() - start
+    source = raw.http_response.extensions.get("workbook_source") or "live"
+    tokens = response.usage.completion_tokens if response.usage else 0
+    return response, Speed(tokens, took if source == "live" else None, source)
