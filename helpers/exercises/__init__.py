@@ -8,6 +8,7 @@ replay and live. Leaves out the notebooks themselves.
 
 from __future__ import annotations
 
+import dis
 import importlib
 import pkgutil
 from collections.abc import Callable
@@ -67,11 +68,23 @@ def _find(exercise_id: str) -> Exercise:
     return REGISTRY[exercise_id]
 
 
+def _empty_function(answer: Any) -> bool:
+    """True for a function whose body does nothing (``...``, ``pass``): a workbook stub."""
+    if not callable(answer) or not hasattr(answer, "__code__"):
+        return False
+    return all(op.opname in ("RESUME", "NOP", "RETURN_VALUE", "RETURN_CONST", "LOAD_CONST")
+               and (op.opname not in ("LOAD_CONST", "RETURN_CONST") or op.argval is None)
+               for op in dis.get_instructions(answer))
+
+
 def check(exercise_id: str, answer: Any, **context: Any) -> Result:
     """Check an answer; the Result shows as PASS or NOT YET with the reason."""
     ex = _find(exercise_id)
     if answer is ... or answer is None:
         result = Result(False, "no answer yet: replace the ... (or None) with your answer.")
+    elif _empty_function(answer):
+        name = getattr(answer, "__name__", "your function")
+        result = Result(False, f"no answer yet: {name}() still has an empty body; replace its ... with your code.")
     else:
         try:
             result = ex.checker(answer, **context)

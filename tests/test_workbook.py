@@ -1,0 +1,182 @@
+"""scripts/workbook.py: exercise stubs, the generated copies, and running them for real.
+
+The last test executes every workbook copy under strict replay: each check under a stub
+must say NOT YET (no crash), and the lesson's reference answer, run in the same kernel
+afterwards, must make the same check PASS.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from helpers import check
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import nav  # noqa: E402
+
+# Loaded by path: a plain `import workbook` could find the workbook/ folder instead.
+_spec = importlib.util.spec_from_file_location("workbook_script", ROOT / "scripts" / "workbook.py")
+workbook = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(workbook)
+
+LESSONS = [p for p in nav.lessons() if p.name != nav.INDEX]
+
+
+def run_stub(source: str) -> dict:
+    namespace: dict = {}
+    exec(compile(source, "<stub>", "exec"), namespace)
+    return namespace
+
+
+def test_assignments_become_ellipsis_and_imports_stay():
+    solution = "# your answer\nimport numpy as np\n\nscaled = np.exp(x / 0.5)\np_top = float(scaled.max())\n"
+    stub = workbook.stub(solution, 'check("04.1", p_top, logprobs=x)')
+    assert stub == f"{workbook.MARK}\nimport numpy as np\n\nscaled = ...\np_top = ..."
+    assert run_stub(stub)["p_top"] is ...
+
+
+def test_functions_keep_their_signature_and_check_says_no_answer_yet():
+    solution = ("# your answer\nimport re\n\n\n@staticmethod\ndef repeated(text: str,\n             n=2) -> float:\n"
+                "    words = re.findall('x', text)\n    return len(words)\n\n\ndef one(r): return r\n")
+    stub = workbook.stub(solution, 'check("13.1", repeated)')
+    assert stub == (f"{workbook.MARK}\nimport re\n\n\n@staticmethod\ndef repeated(text: str,\n             n=2) -> float:\n"
+                    "    ...\n\n\ndef one(r):\n    ...")
+    ast.parse(stub)
+
+    def first_text(response): ...
+
+    assert "no answer yet" in check("01.2", first_text).reason
+
+
+def test_context_the_check_needs_is_kept_and_loop_answers_are_blanked():
+    solution = "item = content[0]\np_first = math.exp(item.logprob)\n"
+    assert workbook.stub(solution, 'check("12.1", p_first, logprob=item.logprob)') == \
+        f"{workbook.MARK}\nitem = content[0]\np_first = ..."
+    solution = "results = []\nfor t in (0, 1):\n    results.append(t)\ntry:\n    caught = f()\nexcept E as err:\n    caught = err\n"
+    assert workbook.stub(solution, 'check("15.1", (results, caught))') == \
+        f"{workbook.MARK}\nresults = ...\ncaught = ..."
+
+
+def test_classes_keep_bases_and_docstrings():
+    solution = 'class Recipe(BaseModel):\n    """A recipe."""\n\n    name: str\n    steps: list[str]\n'
+    assert workbook.stub(solution, 'check("11.2", Recipe)') == \
+        f'{workbook.MARK}\nclass Recipe(BaseModel):\n    """A recipe."""\n    ...'
+
+
+def small_lesson(folder: Path, name: str, heading: str) -> None:
+    nb = new_notebook(cells=[
+        new_code_cell("from helpers import check", metadata={"tags": ["setup"]}),
+        new_markdown_cell(f"# {heading}\n\n![picture](img/p.png) [next](02_b.ipynb) [home](00_index.ipynb)"),
+        new_code_cell("# your answer\nanswer = 42", metadata={"tags": ["solution"]}, execution_count=3,
+                      outputs=[nbformat.v4.new_output("stream", text="x\n")]),
+        new_code_cell('check("01.1", answer)'),
+        new_code_cell("print(answer + 1)"),
+        new_markdown_cell("---", metadata={"tags": ["nav-footer"]}),
+    ])
+    nbformat.write(nb, folder / name)
+
+
+@pytest.fixture
+def tree(tmp_path, monkeypatch):
+    """A repository-shaped folder with three small lessons, the scripts pointed at it."""
+    notebooks, book = tmp_path / "notebooks", tmp_path / "workbook"
+    (notebooks / "img").mkdir(parents=True)
+    (notebooks / "img" / "p.png").write_bytes(b"png")
+    for name, heading in [("00_index.ipynb", "00 · Index"), ("01_a.ipynb", "01 · A"), ("02_b.ipynb", "02 · B")]:
+        small_lesson(notebooks, name, heading)
+    monkeypatch.setattr(workbook, "ROOT", tmp_path)
+    monkeypatch.setattr(workbook, "NOTEBOOKS", notebooks)
+    monkeypatch.setattr(workbook, "WORKBOOK", book)
+    nav.sync(check=False, folder=notebooks)
+    return tmp_path
+
+
+def test_build_writes_stubs_clears_outputs_and_keeps_links_working(tree):
+    assert workbook.build(check=True) == ["workbook/00_index.ipynb is missing", "workbook/01_a.ipynb is missing",
+                                          "workbook/02_b.ipynb is missing"]
+    assert workbook.build(check=False) == []
+    assert workbook.build(check=True) == []
+    nb = nbformat.read(tree / "workbook" / "01_a.ipynb", as_version=4)
+    tags = [c.metadata.get("tags", []) for c in nb.cells]
+    assert tags[:3] == [["setup"], ["nav-header"], ["workbook-note"]]
+    stub = next(c for c in nb.cells if "exercise" in c.metadata.get("tags", []))
+    assert stub.source == f"{workbook.MARK}\nanswer = ..." and stub.outputs == [] and stub.execution_count is None
+    assert nb.cells[5].source == 'check("01.1", answer)'  # the check itself is unchanged
+    assert nb.cells[6].source == f"{workbook.USES}\nprint(answer + 1)"  # a cell that needs the answer says so
+    assert "](../notebooks/img/p.png)" in nb.cells[3].source and "](02_b.ipynb)" in nb.cells[3].source
+    assert "widgets" not in nb.metadata and nb.metadata["workbook"]["lesson"] == "../notebooks/01_a.ipynb"
+    assert all(nav.broken_links(p) == [] for p in (tree / "workbook").glob("*.ipynb"))
+
+
+def test_build_leaves_a_learners_edits_alone_unless_forced(tree):
+    workbook.build(check=False)
+    path = tree / "workbook" / "01_a.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    stub = next(c for c in nb.cells if "exercise" in c.metadata.get("tags", []))
+    stub.source = "answer = 41  # my try"
+    nbformat.write(nb, path)
+    lesson = tree / "notebooks" / "01_a.ipynb"
+    changed = nbformat.read(lesson, as_version=4)
+    changed.cells[2].source += "\n\nMore text."
+    nbformat.write(changed, lesson)
+    problems = workbook.build(check=False)
+    assert len(problems) == 1 and "has edits" in problems[0]
+    assert "my try" in path.read_text()
+    assert workbook.build(check=False, force=True) == []
+    assert "my try" not in path.read_text() and workbook.build(check=True) == []
+
+
+def test_a_workbook_copy_without_a_lesson_is_reported_then_removed(tree):
+    workbook.build(check=False)
+    (tree / "notebooks" / "02_b.ipynb").unlink()
+    nav.sync(check=False, folder=tree / "notebooks")
+    assert "workbook/02_b.ipynb has no lesson in notebooks/ any more" in workbook.build(check=True)
+    workbook.build(check=False)
+    assert not (tree / "workbook" / "02_b.ipynb").exists()
+
+
+def test_generation_is_deterministic():
+    for lesson in nav.lessons():
+        assert workbook.render(workbook.workbook_notebook(lesson)) == workbook.render(workbook.workbook_notebook(lesson))
+
+
+def _text(cell) -> str:
+    return "".join(o.get("data", {}).get("text/plain", "") + o.get("text", "") for o in cell.outputs)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
+def test_workbook_copy_runs_says_not_yet_and_the_reference_answers_pass(lesson, monkeypatch):
+    monkeypatch.setenv("WORKBOOK_BACKEND", "local")
+    monkeypatch.setenv("WORKBOOK_REPLAY", "strict")
+    monkeypatch.setenv("WORKBOOK_SCOPE", lesson.stem)  # what JupyterLab's session name gives too
+    monkeypatch.setenv("WORKBOOK_RECORDINGS", str(ROOT / "data" / "recordings"))
+    copy = workbook.workbook_notebook(lesson)
+    original = nbformat.read(lesson, as_version=4)
+    references = [c.source for c in original.cells if "solution" in c.metadata.get("tags", [])]
+    stub_at = [i for i, c in enumerate(copy.cells) if "exercise" in c.metadata.get("tags", [])]
+    checks_at = [next(j for j in range(i + 1, len(copy.cells)) if copy.cells[j].cell_type == "code")
+                 for i in stub_at]
+    assert len(references) == len(stub_at) >= 2
+    appended = len(copy.cells)
+    for source, j in zip(references, checks_at, strict=True):  # then the reference answers, same kernel
+        copy.cells += [new_code_cell(source), new_code_cell(copy.cells[j].source)]
+    NotebookClient(copy, timeout=600, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(workbook.WORKBOOK)}}).execute()
+    # Only a cell marked as using an unanswered exercise may fail (e.g. a call with its schema).
+    errors = [(i, o.get("ename"), o.get("evalue")) for i, c in enumerate(copy.cells) if c.cell_type == "code"
+              and not c.source.startswith(workbook.USES) for o in c.outputs if o.output_type == "error"]
+    assert errors == []
+    for j in checks_at:
+        assert "NOT YET: no answer yet" in _text(copy.cells[j]), _text(copy.cells[j])
+    for k in range(len(references)):
+        after = _text(copy.cells[appended + 2 * k + 1])
+        assert " PASS: " in after, after
