@@ -1,6 +1,6 @@
 """What the installed SDK says about model ids, and how fast a model answered here.
 
-Covers ``chat_model_ids`` (the ids the SDK's ``ChatModel`` type lists), ``shutdowns``
+Covers ``model_field_doc`` (e.g. what ``Model.shutdown_date`` means), ``chat_model_ids`` (the ids the SDK's ``ChatModel`` type lists), ``shutdowns``
 (the "Deprecated values" note the SDK keeps under that type: id -> announced shutdown
 date, read from the installed package's source, so it is as fresh as the SDK),
 ``is_reasoning_model`` (the SDK's own wording: reasoning options are for "gpt-5 and
@@ -21,6 +21,8 @@ from typing import Any, get_args
 
 from openai.types.shared import chat_model
 
+from helpers.sdkdocs import _field_docs
+
 _ITEM = re.compile(r"^- (.+?):\s*(.+?)(?=^- |\Z)", re.S | re.M)
 _DATE = re.compile(r"shutdown\s+date:\s*(\d{4}-\d{2}-\d{2})", re.I)
 
@@ -28,6 +30,14 @@ _DATE = re.compile(r"shutdown\s+date:\s*(\d{4}-\d{2}-\d{2})", re.I)
 def chat_model_ids() -> list[str]:
     """Every model id the installed SDK's ``ChatModel`` type lists."""
     return list(get_args(chat_model.ChatModel))
+
+
+def model_field_doc(field: str) -> str:
+    """The SDK's docstring for one field of ``openai.types.Model`` (what models.list returns)."""
+    docs = _field_docs("openai.types.model", "Model")
+    if field not in docs:
+        raise KeyError(f"openai.types.Model has no documented field {field!r}; known: {', '.join(docs)}")
+    return docs[field]
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ from helpers.model_catalog import (
     deprecation_note,
     is_reasoning_model,
     measure_speed,
+    model_field_doc,
     shutdown_of,
     shutdowns,
 )
@@ -60,3 +61,11 @@ def test_speed_is_timed_live_and_not_under_replay(model):
     assert replayed == Speed(live.completion_tokens, None, "recording")
     assert replayed.tokens_per_second is None and "no timing" in str(replayed)
     assert again.choices[0].message.content == response.choices[0].message.content
+
+
+def test_model_field_docs_come_from_the_sdk():
+    assert "shut down" in model_field_doc("shutdown_date")
+    import pytest
+
+    with pytest.raises(KeyError):
+        model_field_doc("context_window")
