@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 import string
 import time
@@ -168,9 +169,13 @@ class Request:
         try:
             call = json.loads(text)
             name, args = call["name"], json.dumps(call["arguments"], ensure_ascii=False)
-        except (ValueError, KeyError, TypeError):  # truncated by the token limit
-            name = self.tool_choice["function"]["name"] if isinstance(self.tool_choice, dict) else self.tools[0]["function"]["name"]
-            args = text
+        except (ValueError, KeyError, TypeError):  # truncated by the token limit: keep what was written
+            names = [t["function"]["name"] for t in self.tools]
+            said = re.search(r'"name"\s*:\s*"([^"]*)"', text)
+            name = self.tool_choice["function"]["name"] if isinstance(self.tool_choice, dict) else names[0]
+            name = said.group(1) if said and said.group(1) in names else name
+            _, found, rest = text.partition('"arguments"')
+            args = rest.split(":", 1)[1].lstrip() if found and ":" in rest else ""  # like OpenAI: the cut-off arguments
         return [{"id": _rand_id("call_", 24), "type": "function", "function": {"name": name, "arguments": args}}]
 
     # -- whole responses --------------------------------------------------------------

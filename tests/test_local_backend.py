@@ -503,6 +503,19 @@ def test_named_tool_choice_calls_that_function(client, model, ask, name):
     assert_valid_call(call, [WEATHER, TIME])
 
 
+@pytest.mark.parametrize("limit", [3, 9])
+def test_a_call_cut_by_the_token_limit_keeps_only_the_partial_arguments(client, model, ask, limit):
+    resp = client.chat.completions.create(model=model, messages=ask(WEATHER_QUESTION), tools=[WEATHER, TIME],
+                                          tool_choice="required", temperature=0, max_completion_tokens=limit)
+    choice = resp.choices[0]
+    assert choice.finish_reason == "length"
+    [call] = choice.message.tool_calls
+    assert call.function.name in ("get_weather", "get_time")
+    assert '"name"' not in call.function.arguments  # the envelope is the backend's, not the arguments
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(call.function.arguments)
+
+
 def test_enum_beside_a_type_list_still_constrains_the_call(client, model, ask):
     """OpenAI's strict pattern for an optional enum: {"type": ["string", "null"], "enum": [..., null]}."""
     unit = {"type": ["string", "null"], "enum": ["celsius", "fahrenheit", None]}
