@@ -85,3 +85,23 @@ def test_environment_python_satisfies_the_project():
 
 def test_postbuild_is_executable():
     assert (ROOT / "postBuild").stat().st_mode & 0o111
+
+
+def test_readme_binder_badge_opens_the_index_and_its_screenshot_exists():
+    readme = (ROOT / "README.md").read_text()
+    badge = re.search(r"\]\((https://mybinder\.org/v2/gh/[^)\s]+)\)", readme)
+    assert badge, "README has no mybinder.org link"
+    url = badge.group(1)
+    assert re.fullmatch(r"https://mybinder\.org/v2/gh/[^/]+/[^/]+/HEAD\?labpath=notebooks%2F00_index\.ipynb", url)
+    assert (ROOT / "notebooks" / "00_index.ipynb").is_file()
+    images = re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", readme)
+    local = [i for i in images if not i.startswith("http")]
+    assert local and all((ROOT / i).is_file() for i in local)
+
+
+def test_readme_quickstart_has_exactly_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    quickstart = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```bash\n(.*?)```", quickstart, re.DOTALL).group(1)
+    commands = [line.split("#")[0].strip() for line in block.splitlines() if line.split("#")[0].strip()]
+    assert commands == ["make lab", "make test"]
