@@ -3,7 +3,7 @@
 A workbook copy is its lesson with:
 - every cell tagged ``solution`` turned into an exercise stub (tagged ``exercise``): a
   marked comment, the reference answer's imports, its names set to ``...`` and its
-  functions and classes reduced to their signature with a ``...`` body, so the
+  functions and classes reduced to their signature (no decorators) with a ``...`` body, so the
   ``check(...)`` under it reports "no answer yet". A line that only prepares what the
   check needs as context (``item`` in ``check("12.1", p_first, logprob=item.logprob)``)
   is kept as it is. Statements that compute the answer are dropped: writing them is the
@@ -13,8 +13,11 @@ A workbook copy is its lesson with:
 - links to anything but a notebook re-pointed at notebooks/, so every link resolves
   (notebook links need no change: the workbook holds a notebook of every name).
 
-Writing never overwrites a workbook notebook whose cells a learner has edited (each copy
-records a hash of the sources it was generated with) unless ``--force`` is given.
+A copy keeps its lesson's file name, so its kernel files and finds recordings under the
+same scope (the notebook's stem, from WORKBOOK_SCOPE or JupyterLab's session name): its
+unchanged cells replay the lesson's recordings. Writing never overwrites a workbook
+notebook whose cells a learner has edited (each copy records a hash of the sources it was
+generated with) unless ``--force`` is given.
 
     python scripts/workbook.py           # (re)write workbook/ (make workbook)
     python scripts/workbook.py --check   # exit 1 if workbook/ is out of date (make test)
@@ -87,8 +90,9 @@ def _bound_anywhere(node: ast.stmt) -> set[str]:
 
 
 def _signature(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, lines: list[str]) -> str:
-    """A def or class with its body replaced by ``...`` (a docstring is kept)."""
-    first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+    """A def or class with its body replaced by ``...`` (a docstring is kept; decorators,
+    like the body, are part of the answer: ``@retry(...)`` can be the whole exercise)."""
+    first = node.lineno
     body = node.body[0]
     keep_doc = isinstance(body, ast.Expr) and isinstance(getattr(body, "value", None), ast.Constant) \
         and isinstance(body.value.value, str)
