@@ -48,6 +48,8 @@ def book_model(answer: Any) -> Result:
     if not (isinstance(answer, type) and issubclass(answer, pydantic.BaseModel)):
         return Result(False, "pass the class itself: a subclass of pydantic.BaseModel.")
     fields = set(answer.model_fields)
+    if not fields:
+        return Result(False, f"no answer yet: {answer.__name__} has no fields; give it title, year and tags.")
     if fields != {"title", "year", "tags"}:
         return Result(False, f"the fields should be title, year and tags; it has {sorted(fields)}.")
     try:
