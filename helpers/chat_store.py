@@ -52,12 +52,17 @@ class ChatStore:
 
     def extend(self, conversation: str, messages: list[dict[str, Any]]) -> None:
         """Add several messages at once (all or none)."""
+        self.append_rows(conversation, [(m, None, None, None) for m in messages])
+
+    def append_rows(self, conversation: str,
+                    rows: list[tuple[dict[str, Any], int | None, int | None, float | None]]) -> None:
+        """Add (message, prompt_tokens, completion_tokens, cost_usd) rows in one transaction."""
+        encoded = [(json.dumps(m, ensure_ascii=False, sort_keys=True), p, c, d) for m, p, c, d in rows]
         with self._db:
             seq = self._db.execute("SELECT COALESCE(MAX(seq), -1) + 1 FROM messages WHERE conversation = ?",
                                    (conversation,)).fetchone()[0]
-            self._db.executemany("INSERT INTO messages (conversation, seq, message) VALUES (?, ?, ?)",
-                                 [(conversation, seq + i, json.dumps(m, ensure_ascii=False, sort_keys=True))
-                                  for i, m in enumerate(messages)])
+            self._db.executemany("INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?)",
+                                 [(conversation, seq + i, *row) for i, row in enumerate(encoded)])
 
     def messages(self, conversation: str) -> list[dict[str, Any]]:
         """The conversation's messages, oldest first (empty for a new name)."""
