@@ -128,7 +128,8 @@ class CostMeter(httpx2.BaseTransport):
                          label: UNKNOWN if cost is None else cost,
                          "paid $": UNKNOWN if cost is None else (cost if call.source == "backend" else 0.0)})
         columns = ["call", "model", "source", "streamed", "prompt", "cached", "completion", "reasoning", label, "paid $"]
-        return pd.DataFrame(rows, columns=columns).set_index("call")
+        frame = pd.DataFrame(rows, columns=columns).set_index("call")
+        return frame.astype({"prompt": "Int64", "completion": "Int64"})  # missing usage shows as <NA>
 
     def total(self, as_model: str | None = None, paid_only: bool = False) -> tuple[float, int]:
         """(dollars over the calls with a known price, number of calls whose price is unknown)."""
@@ -173,7 +174,7 @@ class CostMeter(httpx2.BaseTransport):
         cost, unknown = self.total(as_model)
         shown = f"${cost:.6f}" + (f" + {unknown} unknown" if unknown else "")
         ax.set_title(f"{len(self.calls)} calls, {shown}{' as ' + as_model if as_model else ''} "
-                     f"(prices of {self.prices.retrieved})", fontsize=10)
+                     f"(prices retrieved {self.prices.retrieved})", fontsize=10)
         fig.tight_layout()
         if not show:
             return fig
