@@ -10,9 +10,20 @@ sharing a file between processes at the same time, and migrations.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
+
+
+def default_path(name: str = "chat") -> Path:
+    """``<name>.sqlite`` in the git-ignored ``.cache/chats`` (beside ``WORKBOOK_CACHE`` when set)."""
+    from helpers.recordings import REPO_ROOT
+
+    cache = os.environ.get("WORKBOOK_CACHE")
+    base = Path(cache).parent if cache else REPO_ROOT / ".cache"
+    return base / "chats" / f"{name}.sqlite"
+
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (

@@ -75,7 +75,7 @@ class Chatbot:
         """
         spent = self.spent()
         if self.budget_usd is not None and spent is not None and spent >= self.budget_usd:
-            raise BudgetExceeded(f"this conversation has spent ${spent:.4f} of its ${self.budget_usd:.4f} "
+            raise BudgetExceeded(f"this conversation has spent ${spent:.6f} of its ${self.budget_usd:.6f} "
                                  "budget; raise budget_usd or start a new conversation name.")
         turn: list[tuple[dict, Any]] = [({"role": "user", "content": text}, None)]
         for round_number in range(self.max_rounds):

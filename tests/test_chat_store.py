@@ -61,3 +61,11 @@ def test_rows_are_plain_json_readable_with_sqlite3(tmp_path):
     store.append("e", {"role": "user", "content": "hello"})
     rows = sqlite3.connect(tmp_path / "chat.sqlite").execute("SELECT message FROM messages").fetchall()
     assert rows == [('{"content": "hello", "role": "user"}',)]
+
+
+def test_the_default_path_is_in_the_cache_folder(tmp_path, monkeypatch):
+    from helpers.chat_store import default_path
+
+    assert default_path("x") == tmp_path / "chats" / "x.sqlite"  # conftest points WORKBOOK_CACHE at tmp_path/cache
+    monkeypatch.delenv("WORKBOOK_CACHE")
+    assert default_path("x").parts[-3:] == (".cache", "chats", "x.sqlite")
