@@ -19,8 +19,9 @@ from helpers.tokens import count_messages
 
 INSTRUCTION_ROLES = ("system", "developer")
 SUMMARY_PREFIX = "Summary of the earlier conversation: "
-SUMMARY_PROMPT = ("Summarise the conversation below in at most {words} words. Keep names, numbers and "
-                  "decisions. Write only the summary.")
+# Worded for small models too: SmolLM2-135M summarises with this request and ignores "at most N words".
+SUMMARY_SYSTEM = "You are a helpful assistant."
+SUMMARY_REQUEST = "Summarize the following conversation in one or two sentences."
 
 Counter = Callable[[list[dict]], int]
 
@@ -57,6 +58,7 @@ class Conversation:
         self.role, self.model = role, model
         self.messages: list[dict] = [{"role": role, "content": system}] if system else []
         self.prompt_tokens: list[int] = []  # usage.prompt_tokens of each successful send
+        self.summary_usage: list[Any] = []  # the usage of each summary call (they cost tokens too)
 
     def __len__(self) -> int:
         return len(self.messages)
@@ -111,12 +113,13 @@ class Conversation:
         self.messages = head + [m for t in turns for m in t]
         return dropped
 
-    def summarise(self, client: Any, model: str, budget: int, *, keep: int = 1, words: int = 40,
+    def summarise(self, client: Any, model: str, budget: int, *, keep: int = 1,
                   count: Counter | None = None, **params: Any) -> str | None:
         """Over ``budget``: replace all but the last ``keep`` turns by a summary note.
 
         The summary (and any earlier one) goes into one ``system``/``developer`` note after
-        the instructions. Returns the summary, or None when nothing had to change. If the
+        the instructions. ``params`` go to the summary call (``max_completion_tokens``
+        defaults to 60). Returns the summary, or None when nothing had to change. If the
         summary call fails the history is unchanged. Still over budget afterwards: trims.
         """
         counter = self._counter(count)
@@ -130,12 +133,14 @@ class Conversation:
             return None
         transcript = "\n".join(
             [str(n["content"]) for n in notes]
-            + [f"{m['role']}: {m.get('content') or '(tool call)'}" for t in old for m in t])
-        params.setdefault("max_completion_tokens", 2 * words)
+            + [f"{m['role'].capitalize()}: {m.get('content') or '(tool call)'}" for t in old for m in t])
+        params.setdefault("max_completion_tokens", 60)
         response = client.chat.completions.create(model=model, messages=[
-            {"role": self.role, "content": SUMMARY_PROMPT.format(words=words)},
-            {"role": "user", "content": transcript}], **params)
+            {"role": self.role, "content": SUMMARY_SYSTEM},
+            {"role": "user", "content": f"{SUMMARY_REQUEST}\n\n{transcript}"}], **params)
         summary = (response.choices[0].message.content or "").strip()
+        if response.usage is not None:
+            self.summary_usage.append(response.usage)
         instructions = [m for m in head if m not in notes]
         note = {"role": self.role, "content": SUMMARY_PREFIX + summary}
         self.messages = instructions + [note] + [m for t in recent for m in t]

@@ -183,8 +183,9 @@ def test_summarise_replaces_older_turns_by_a_note_after_the_instructions():
     assert conv.messages[1] == {"role": "system", "content": SUMMARY_PREFIX + "They talked about words."}
     assert conv.messages[2]["content"].startswith("question 4 ")  # the newest turn is kept whole
     assert len(conv.messages) == 4 and words(conv.messages) <= 60
+    assert [u.completion_tokens for u in conv.summary_usage] == [2]
     transcript = seen[0]["messages"][-1]["content"]
-    assert "question 0" in transcript and "question 4" not in transcript
+    assert transcript.startswith("Summarize") and "User: question 0" in transcript and "question 4" not in transcript
 
 
 def test_a_second_summary_folds_in_the_first():
@@ -223,9 +224,10 @@ def test_summarise_uses_the_instruction_role_and_trims_if_still_over():
 
 
 def test_summarise_live_on_the_local_model(client, model):
-    conv = history(4)
+    conv = history(6)
     conv.model = model
-    budget = conv.tokens() // 2
-    summary = conv.summarise(client, model, budget, words=20, seed=1)
+    before = conv.tokens()
+    summary = conv.summarise(client, model, before // 2, temperature=0, max_completion_tokens=40)
     assert isinstance(summary, str) and summary
-    assert conv.tokens() <= budget and conv.messages[1]["content"].startswith(SUMMARY_PREFIX)
+    assert conv.messages[1] == {"role": "system", "content": SUMMARY_PREFIX + summary}
+    assert conv.tokens() <= before // 2 and conv.summary_usage[0].completion_tokens <= 40
