@@ -81,6 +81,14 @@ class ChatStore:
                                 (conversation,)).fetchall()
         return [json.loads(text) for (text,) in rows]
 
+    def calls(self, conversation: str) -> list[dict[str, Any]]:
+        """The messages that came from a model call, with their seq, role, tokens and cost."""
+        rows = self._db.execute(
+            "SELECT seq, message, prompt_tokens, completion_tokens, cost_usd FROM messages "
+            "WHERE conversation = ? AND prompt_tokens IS NOT NULL ORDER BY seq", (conversation,)).fetchall()
+        return [{"seq": seq, "role": json.loads(text)["role"], "prompt_tokens": p, "completion_tokens": c,
+                 "cost_usd": d} for seq, text, p, c, d in rows]
+
     def totals(self, conversation: str) -> dict[str, Any]:
         """Tokens and cost over the conversation's calls; cost is None if any call's cost is unknown."""
         prompt, completion, cost, unknown = self._db.execute(

@@ -25,7 +25,7 @@ import openai
 from helpers.chat_store import ChatStore
 from helpers.chat_widget import transcript_html
 from helpers.conversation import Conversation
-from helpers.costs import price_call
+from helpers.costs import load_prices, price_call
 from helpers.streaming import collect
 from helpers.tools import Toolbox
 
@@ -46,6 +46,9 @@ class Chatbot:
         self.toolbox, self.history_tokens, self.budget_usd = toolbox, history_tokens, budget_usd
         self.max_rounds = max_rounds
         self.params = {"max_completion_tokens": 120, **params}
+        if budget_usd is not None and load_prices().get(price_as or model) is None:
+            raise ValueError(f"budget_usd needs a price for {price_as or model!r} and data/prices.json has "
+                             "none: pass price_as='<a priced model>' or leave budget_usd out.")
         if not store.messages(name):
             store.append(name, {"role": "system", "content": system})
         self._view: widgets.VBox | None = None

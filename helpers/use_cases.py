@@ -105,7 +105,10 @@ def outline(client: Any, model: str, topic: str, *, sections: int = 3, temperatu
     if not reply.complete:
         raise ValueError(f"the outline was cut off after {reply.completion_tokens} tokens "
                          f"(finish_reason={reply.finish_reason!r}); raise max_completion_tokens.")
-    return json.loads(reply.text)
+    plan = json.loads(reply.text)
+    if len(plan.get("sections", [])) != sections:  # do not rely on every backend enforcing maxItems
+        raise ValueError(f"asked for {sections} sections, got {len(plan.get('sections', []))}.")
+    return plan
 
 
 def explain_code(client: Any, model: str, code: str, *, audience: str = "a beginner",

@@ -69,3 +69,11 @@ def test_the_default_path_is_in_the_cache_folder(tmp_path, monkeypatch):
     assert default_path("x") == tmp_path / "chats" / "x.sqlite"  # conftest points WORKBOOK_CACHE at tmp_path/cache
     monkeypatch.delenv("WORKBOOK_CACHE")
     assert default_path("x").parts[-3:] == (".cache", "chats", "x.sqlite")
+
+
+def test_calls_lists_only_messages_that_came_from_a_model_call(tmp_path):
+    store = ChatStore(tmp_path / "chat.sqlite")
+    store.append("g", {"role": "user", "content": "q"})
+    store.append("g", {"role": "assistant", "content": "a"}, prompt_tokens=5, completion_tokens=2, cost_usd=0.0)
+    assert store.calls("g") == [{"seq": 1, "role": "assistant", "prompt_tokens": 5, "completion_tokens": 2,
+                                 "cost_usd": 0.0}]

@@ -96,3 +96,8 @@ def test_the_widget_keeps_the_text_on_an_error_and_clears_it_on_success(model, s
     assert bot.box.value == "Hello there" and "BadRequestError" in bot.info.value
     assert bot.submit() is True
     assert bot.box.value == "" and "Hello there" in bot.transcript.value and "1 turns" in bot.info.value
+
+
+def test_a_budget_without_a_price_is_refused_up_front(client, store):
+    with pytest.raises(ValueError, match="price_as"):
+        Chatbot(client, "some-gateway/model", store, "x", budget_usd=1.0)

@@ -51,3 +51,8 @@ def test_every_use_case_answers_on_the_local_model(client, model):
     assert len(plan["sections"]) == 2
     explanation = use_cases.explain_code(client, model, "print(1 + 1)", max_completion_tokens=20)
     assert explanation.completion_tokens <= 20
+
+
+def test_outline_checks_the_number_of_sections_itself():
+    with pytest.raises(ValueError, match="asked for 3 sections, got 1"):
+        use_cases.outline(SpyClient('{"title": "t", "sections": [{"heading": "h", "points": ["a", "b"]}]}'), "m", "tea")
