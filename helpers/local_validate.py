@@ -21,12 +21,14 @@ KNOWN_PARAMS = {
     "verbosity", "web_search_options",
 }
 # Accepted by OpenAI but meaningless for a small local model: refused honestly.
-UNSUPPORTED = {
-    "audio": "audio output", "prediction": "Predicted Outputs",
-    "web_search_options": "web search", "reasoning_effort": "reasoning effort (not a reasoning model)",
-    "functions": "the deprecated `functions` (use `tools`)",
-    "function_call": "the deprecated `function_call` (use `tool_choice`)",
-    "moderation": "moderation",
+UNSUPPORTED = {  # name -> the advice after OpenAI's "Unsupported parameter: ... with this model."
+    "audio": "The local model does not produce audio.",
+    "prediction": "The local backend does not implement Predicted Outputs.",
+    "web_search_options": "The local backend cannot search the web.",
+    "reasoning_effort": "SmolLM2 is not a reasoning model.",
+    "functions": "'functions' is deprecated: use 'tools' instead.",
+    "function_call": "'function_call' is deprecated: use 'tool_choice' instead.",
+    "moderation": "The local backend does not implement moderation.",
 }
 ROLES = {"system", "developer", "user", "assistant", "tool"}
 
@@ -190,7 +192,7 @@ def validate(body: Any, served_model: str) -> None:
                        f"The local backend serves `{served_model}` (use default_model()).", "model", "model_not_found")
     for name, what in UNSUPPORTED.items():
         if body.get(name) is not None:
-            raise ApiError(400, f"Unsupported parameter: '{name}' ({what}) is not supported with this model.", name, "unsupported_parameter")
+            raise ApiError(400, f"Unsupported parameter: '{name}' is not supported with this model. {what}", name, "unsupported_parameter")
     for name in ("stream", "logprobs", "store", "parallel_tool_calls"):
         _boolean(body, name)
     _messages(body["messages"])

@@ -272,3 +272,11 @@ def test_integer_limits_are_printed_exactly(client, model, ask):
     assert info.value.code == "integer_above_max_value"
     message = info.value.body["message"]
     assert str(2**63 - 1) in message and str(2**63) in message
+
+
+def test_an_unsupported_parameter_reads_like_openai_and_says_what_to_do(client, model, ask):
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.chat.completions.create(model=model, messages=ask("Hi"),
+                                       extra_body={"functions": [{"name": "f", "parameters": {"type": "object"}}]})
+    assert caught.value.body["message"] == ("Unsupported parameter: 'functions' is not supported with this "
+                                            "model. 'functions' is deprecated: use 'tools' instead.")
