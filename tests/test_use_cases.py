@@ -6,11 +6,11 @@ import jsonschema
 import pytest
 
 from helpers import use_cases
-from helpers.exercises._shapes import SpyClient
+from helpers.fake_client import ScriptedClient
 
 
 def test_translate_is_deterministic_and_stops_at_the_end_of_a_one_line_source():
-    spy = SpyClient("Bonjour")
+    spy = ScriptedClient([("Bonjour", "stop")])
     reply = use_cases.translate(spy, "m", "Hello", "French")
     call = spy.calls[0]
     assert call["temperature"] == 0 and call["stop"] == ["\n"] and "French" in call["messages"][0]["content"]
@@ -18,19 +18,19 @@ def test_translate_is_deterministic_and_stops_at_the_end_of_a_one_line_source():
 
 
 def test_translate_keeps_line_breaks_of_a_multi_line_source():
-    spy = SpyClient("Bonjour\nau revoir")
+    spy = ScriptedClient([("Bonjour\nau revoir", "stop")])
     use_cases.translate(spy, "m", "Hello\ngoodbye", "French")
     assert "stop" not in spy.calls[0]
 
 
 def test_a_cut_off_reply_says_so():
-    reply = use_cases.summarise(SpyClient("A long", finish="length"), "m", "text")
+    reply = use_cases.summarise(ScriptedClient([("A long", "length")]), "m", "text")
     assert not reply.complete and "cut off" in str(reply)
 
 
 def test_outline_refuses_a_cut_off_json():
     with pytest.raises(ValueError, match="max_completion_tokens"):
-        use_cases.outline(SpyClient('{"title": "x", "sec', finish="length"), "m", "tea")
+        use_cases.outline(ScriptedClient([('{"title": "x", "sec', "length")]), "m", "tea")
 
 
 def test_outline_format_accepts_exactly_the_requested_number_of_sections():
@@ -55,4 +55,4 @@ def test_every_use_case_answers_on_the_local_model(client, model):
 
 def test_outline_checks_the_number_of_sections_itself():
     with pytest.raises(ValueError, match="asked for 3 sections, got 1"):
-        use_cases.outline(SpyClient('{"title": "t", "sections": [{"heading": "h", "points": ["a", "b"]}]}'), "m", "tea")
+        use_cases.outline(ScriptedClient([('{"title": "t", "sections": [{"heading": "h", "points": ["a", "b"]}]}', "stop")]), "m", "tea")

@@ -30,19 +30,3 @@ def same_text_pair(answer: object, exercise_id: str, differ: str, same: str):
     first, second = (r.choices[0].message.content for r in answer)
     return Result(False, differ) if first != second else Result(True, same)
 
-
-class SpyClient:
-    """A stand-in for ``openai.OpenAI`` that records each create() call and answers ``reply``.
-
-    Checks use it to look at the *parameters* a learner's function chooses, offline.
-    """
-
-    def __init__(self, reply: str, finish: str = "stop") -> None:
-        self.calls: list[dict] = []
-        self._reply, self._finish = reply, finish
-        self.chat = self
-        self.completions = self
-
-    def create(self, **kwargs):
-        self.calls.append(kwargs)
-        return completion([self._reply], finish=self._finish)
