@@ -128,3 +128,14 @@ def test_unknown_exercise_lists_the_known_ones():
 
 def test_result_shows_id_and_verdict():
     assert repr(check("01.3", "nope")).startswith("01.3 NOT YET:")
+
+
+def test_a_check_imports_only_its_own_lesson():
+    import subprocess
+    import sys
+
+    code = ("import sys; from helpers import check; "
+            "check('01.3', [{'role': 'system', 'content': 'x'}, {'role': 'user', 'content': 'y?'}]); "
+            "print(sorted(m for m in sys.modules if m.startswith('helpers.exercises.lesson')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "['helpers.exercises.lesson01']"

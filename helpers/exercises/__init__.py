@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dis
 import importlib
+import importlib.util
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,8 +62,11 @@ def _load() -> None:
 
 
 def _find(exercise_id: str) -> Exercise:
-    _load()
+    lesson = f"{__name__}.lesson{exercise_id.split('.')[0]}"
+    if exercise_id not in REGISTRY and importlib.util.find_spec(lesson) is not None:
+        importlib.import_module(lesson)  # only this lesson's checks: others may import heavy libraries
     if exercise_id not in REGISTRY:
+        _load()  # to list every known exercise in the error
         known = ", ".join(sorted(REGISTRY)) or "none"
         raise KeyError(f"No exercise {exercise_id!r}. Known exercises: {known}.")
     return REGISTRY[exercise_id]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import jsonschema
-
 from helpers.exercises import Result, exercise
 from helpers.fake_client import ScriptedClient
 
@@ -47,6 +45,8 @@ def translator(answer: Any) -> Result:
           "strict=True, every object with additionalProperties False and all its properties "
           "required, and the questions array limited with minItems and maxItems.")
 def quiz_format(answer: Any) -> Result:
+    import jsonschema  # here, not at the top: importing it takes about a second
+
     if not callable(answer):
         return Result(False, "pass the function itself (quiz_format), not its result.")
     fmt = answer(4)
