@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections.abc import Generator
 from dataclasses import dataclass, field
 
+from helpers import activity
 from helpers.local_sampling import OpenAIProcessor, TokenLogprob
 
 END_TOKENS = {0, 1, 2}  # <|endoftext|>, <|im_start|>, <|im_end|>
@@ -90,6 +91,7 @@ def generate(llm, prompt_tokens: list[int], s: Sampling, seed: int, grammar=None
     sent = 0  # log-probability records already attached to a piece
     for token in stream:
         last = token
+        activity.token()
         if token in END_TOKENS:
             finish = "stop"
             break

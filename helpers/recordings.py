@@ -140,3 +140,14 @@ class RecordingStore:
             Path(tmp).unlink(missing_ok=True)
             raise
         return path
+
+    def append(self, key: str, request: dict, item: dict, *, cached: bool = False,
+               secrets: list[str] | None = None, upto: int | None = None) -> int:
+        """Add one response at the end of ``key``'s list (merging with what is on disk now);
+        with ``upto``, only while the list holds fewer than ``upto`` responses. Returns the
+        list's length afterwards."""
+        existing = list(self.load(key, cached=cached))
+        if upto is not None and len(existing) >= upto:
+            return len(existing)
+        self.save(key, request, existing + [item], cached=cached, secrets=secrets)
+        return len(existing) + 1
