@@ -1,12 +1,16 @@
 """What the installed SDK says about model ids, and how fast a model answered here.
 
-Covers ``model_field_doc`` (e.g. what ``Model.shutdown_date`` means), ``chat_model_ids`` (the ids the SDK's ``ChatModel`` type lists), ``shutdowns``
-(the "Deprecated values" note the SDK keeps under that type: id -> announced shutdown
-date, read from the installed package's source, so it is as fresh as the SDK),
-``is_reasoning_model`` (the SDK's own wording: reasoning options are for "gpt-5 and
-o-series models only") and ``measure_speed`` (tokens per second from a real call; a
-replayed answer reports its recorded usage and no timing). Leaves out prices
-(``helpers.costs``) and anything the SDK does not state, such as context sizes.
+Covers ``model_field_doc`` (e.g. what ``Model.shutdown_date`` means), ``chat_model_ids``
+(the ids the SDK's ``ChatModel`` type lists), ``shutdowns`` (the "Deprecated values" note
+the SDK keeps under that type: id -> announced shutdown date, read from the installed
+package's source, so it is as fresh as the SDK), ``is_reasoning_model`` (the SDK's own
+wording: reasoning options are for "gpt-5 and o-series models only"; the ``*-chat-latest``
+ids are the non-reasoning chat models), ``sampling_extra`` (what a call with
+``temperature``, ``top_p`` or ``logprobs`` must add for OpenAI's gpt-5.1-and-later models:
+``reasoning_effort="none"``; nothing for any other model, the local one included) and
+``measure_speed`` (tokens per second from a real call; a replayed answer reports its
+recorded usage and no timing). Leaves out prices (``helpers.costs``) and anything the SDK
+does not state, such as context sizes.
 """
 
 from __future__ import annotations
@@ -71,13 +75,42 @@ def shutdown_of(model: str) -> str | None:
 
 
 def is_reasoning_model(model: str) -> bool | None:
-    """True for gpt-5* and o-series ids, False for gpt-3.5/gpt-4* ids, None when the SDK
-    does not say (any other id, including the local model)."""
+    """True for gpt-5* and o-series ids, False for gpt-3.5/gpt-4* ids and the ``*-chat-latest``
+    chat models, None when the SDK does not say (any other id, including the local model).
+
+    ``gpt-5-chat-latest`` and its successors are OpenAI's non-reasoning chat models: the
+    API refuses ``reasoning_effort`` on them (reported for gpt-5-chat-latest in
+    Laisky/one-api#120, 2025-08, and for gpt-5.1-chat-latest in chatgpt-web-dev/chatgpt-web#662).
+    """
+    if model.endswith("-chat-latest"):
+        return False
     if model.startswith("gpt-5") or re.match(r"o\d", model):
         return True
     if model.startswith(("gpt-4", "gpt-3.5", "chatgpt-4o")):
         return False
     return None
+
+
+# gpt-5.1, gpt-5.2, gpt-5.4, gpt-5.4-mini, gpt-5.4-nano and their dated snapshots.
+_NONE_EFFORT = re.compile(r"gpt-5\.\d+(-mini|-nano)?(-\d{4}-\d{2}-\d{2})?")
+
+
+def sampling_extra(model: str) -> dict[str, str]:
+    """Extra keyword arguments for a call that sets ``temperature``, ``top_p`` or ``logprobs``.
+
+    OpenAI documents those three for gpt-5.1 and later only with ``reasoning_effort="none"``
+    (its latest-model guide, "parameter compatibility", as quoted in vercel/ai#10940 for
+    gpt-5.1 and tmc/langchaingo#1497 for gpt-5.4); the gpt-5.4 mini and nano models accept
+    "none" (the API's own list of values, quoted in livekit/agents#6153). So for those ids
+    this returns ``{"reasoning_effort": "none"}``; for every other id ``{}``: the local
+    model and OpenAI's non-reasoning models need nothing (the local backend refuses
+    ``reasoning_effort``), and gpt-5/-mini/-nano and the o-series refuse sampling
+    parameters at any effort, so no setting helps there. Use as ``create(..., **extra)``.
+    """
+    note = shutdown_of(model)
+    if note is not None and not note[:1].isdigit():  # "Not a supported model ID..."
+        return {}
+    return {"reasoning_effort": "none"} if _NONE_EFFORT.fullmatch(model) else {}
 
 
 @dataclass(frozen=True)
