@@ -1,11 +1,13 @@
 """A tiny chatbot in a notebook: a text box, a Send button and the transcript as HTML.
 
 Covers :class:`ChatWidget`, built on :class:`helpers.conversation.Conversation`. Its
-``submit`` handler (the button's and the text box's) sends the typed text; on success it
+``submit`` handler (the button's and the text box's) sends the typed text; the reply
+streams into the transcript as it is generated (or appears at once when recorded), with
+a status line that says where it came from (``helpers.live_view``); on success it
 clears the box and redraws the transcript; on an error it shows the error's message,
 keeps the history as it was and leaves the typed text in the box so nothing is lost.
 No ``Output`` capture: everything shown is an ``HTML`` widget's value, so the logic is
-testable without a browser. Leaves out streaming, tools and cost limits (capstone).
+testable without a browser. Leaves out tools and cost limits (capstone).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 import openai
 
 from helpers.conversation import Conversation
+from helpers.live_view import ask
 
 COLOURS = {"user": "#1f6feb", "assistant": "#2da44e", "system": "#8250df", "developer": "#8250df", "tool": "#9a6700"}
 
@@ -57,16 +60,31 @@ class ChatWidget:
             return False
         self.button.disabled = True
         self.status.value = "<i>waiting for the model…</i>"
+        conversation = self.conversation
+        request = [*conversation.messages, {"role": "user", "content": text}]
+
+        def on_text(so_far: str) -> None:
+            shown = [*request, {"role": "assistant", "content": so_far}]
+            self.transcript.value = transcript_html(shown)
+
+        def on_status(status: str) -> None:
+            self.status.value = status
+
         try:
-            self.conversation.send(self.client, self.model, text, **self.params)
+            answer = ask(self.client, self.model, request, on_text=on_text, on_status=on_status,
+                         **self.params)
         except (openai.OpenAIError, ValueError) as err:
+            self.transcript.value = transcript_html(conversation.messages)
             self.status.value = (f'<span style="color:#cf222e"><b>{type(err).__name__}</b>: '
                                  f'{html.escape(str(err))}</span><br><i>Your message is still in the box; '
                                  'the history is unchanged. Fix the problem and press Send again.</i>')
             return False
         finally:
             self.button.disabled = False
+        conversation.messages = [*request, answer.message]
+        conversation.model = self.model
+        if answer.usage is not None:
+            conversation.prompt_tokens.append(answer.usage.prompt_tokens)
         self.text.value = ""
-        self.status.value = ""
-        self.transcript.value = transcript_html(self.conversation.messages)
+        self.transcript.value = transcript_html(conversation.messages)
         return True

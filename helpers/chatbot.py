@@ -22,10 +22,12 @@ from typing import Any
 import ipywidgets as widgets
 import openai
 
+from helpers import provenance
 from helpers.chat_store import ChatStore
 from helpers.chat_widget import transcript_html
 from helpers.conversation import Conversation
 from helpers.costs import load_prices, price_call
+from helpers.live_view import Ticker, status_html
 from helpers.streaming import collect
 from helpers.tools import Toolbox
 
@@ -143,15 +145,34 @@ class Chatbot:
         if not text:
             return False
         self.send.disabled = True
+        self.live.value = "<i>⏳ sending…</i>"
+        parts = {"text": "", "status": ""}
+
+        def draw() -> None:
+            self.live.value = (f"<div>{parts['status']}</div><div style='white-space:pre-wrap'>"
+                               f"{html.escape(parts['text'])}</div>")
+
+        def on_text(so_far: str) -> None:
+            parts["text"] = so_far
+            draw()
+
+        def on_status(status: str) -> None:
+            parts["status"] = status
+            draw()
+
+        provenance.forget_last()
         try:
-            self.ask(text, on_text=lambda so_far: setattr(self.live, "value", html.escape(so_far)))
+            with Ticker(on_status):
+                self.ask(text, on_text=on_text)
         except openai.OpenAIError as err:
             self.info.value = f"<span style='color:#b00'>{html.escape(type(err).__name__)}: " \
                               f"{html.escape(str(err))}</span> (your message is still in the box)"
             return False
         finally:
             self.send.disabled = False
-        self.box.value, self.live.value = "", ""
+        last = provenance.last_call()
+        self.box.value = ""
+        self.live.value = status_html(last.source, last.seconds) if last is not None else ""
         self.transcript.value = transcript_html(self.messages)
         self.info.value = html.escape(self.status())
         return True

@@ -8,6 +8,7 @@ ours), ``default_model`` and ``status``. Leaves out the backends and the store.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,11 @@ from typing import Any
 import httpx2
 import openai
 
-from helpers.errors import ConfigError, WorkbookError
+from helpers import provenance
+from helpers.errors import ConfigError, WorkbookError, short_message
 from helpers.recordings import REPO_ROOT, RecordingStore
 from helpers.replay import AsyncReplayTransport, ReplayTransport
-from helpers.settings import Settings, default_model, mask_key, resolve
+from helpers.settings import Settings, backend_reason, default_model, mask_key, resolve
 
 __all__ = ["make_client", "make_async_client", "default_model", "status"]
 Wrapper = Callable[[httpx2.BaseTransport], httpx2.BaseTransport]
@@ -38,6 +40,7 @@ def _prepare(backend: str | None, replay: str | None, scope: str | None, kwargs:
     base_path = httpx2.URL(settings.base_url).path
     key = settings.api_key or (LOCAL_PLACEHOLDER_KEY if settings.backend == "local" else REPLAY_PLACEHOLDER_KEY)
     _install_short_tracebacks()
+    provenance.install()
     return settings, store, base_path, key
 
 
@@ -92,7 +95,7 @@ def _describe(settings: Settings) -> dict[str, str]:
         "base_url": settings.base_url,
         "api_key": mask_key(settings.api_key) if settings.backend == "openai" else "(none needed)",
         "recordings": shown,
-    }
+    } | ({"note": reason} if (reason := backend_reason()) else {})
 
 
 class Status(dict):
@@ -112,7 +115,10 @@ def status(backend: str | None = None, replay: str | None = None) -> Status:
 
 
 def _install_short_tracebacks() -> None:
-    """In IPython, show WorkbookErrors as their message, not 40 frames of SDK internals."""
+    """In IPython, show WorkbookErrors, and the SDK errors that mean a setup problem (a
+    refused key, no connection, an unknown model or URL), as a short message that names
+    the cause and the fix, not 40 (or 290) frames of SDK internals. The whole traceback
+    stays available: ``%tb`` in the next cell prints it."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -122,12 +128,17 @@ def _install_short_tracebacks() -> None:
         return
 
     def handler(shell, etype, value, tb, tb_offset=None):
-        message = f"{etype.__name__}: {value}"
+        short = short_message(value)
+        if short is None:  # an SDK error that is not a setup problem: the usual traceback
+            return shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        sys.last_type, sys.last_value, sys.last_traceback = etype, value, tb  # for %tb
+        message = f"{etype.__name__}: {short}"
         try:  # an error output (so "Run all" stops) whose traceback is just the message
             shell._showtraceback(etype, value, [message])
         except Exception:  # pragma: no cover - IPython internals moved
             print(message)
         return None
 
-    shell.set_custom_exc((WorkbookError,), handler)
+    shell.set_custom_exc((WorkbookError, openai.AuthenticationError, openai.PermissionDeniedError,
+                          openai.NotFoundError, openai.APIConnectionError), handler)
     shell._workbook_handler = True

@@ -14,6 +14,8 @@ import argparse
 import importlib.util
 import os
 import threading
+import time
+from collections import deque
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,28 +29,159 @@ N_CTX = 8192
 class _ModelLock:
     """One generation at a time: a llama.cpp context is not thread-safe.
 
-    A stream holds the lock until it is read to the end or closed. If the same thread
-    asks again while its own stream is still open, waiting would hang the notebook
-    forever, so that raises a clear error instead.
+    Whoever generates holds a *lease* (``MODEL_LOCK.lease()``), owned by one request or one
+    stream, not by a thread: an async stream is read from whichever worker thread anyio
+    picks. Leases are granted in arrival order. Sync callers block; async callers wait on
+    the event loop (``await lease.acquire_async()``), so no worker thread is tied up while
+    waiting. ``with MODEL_LOCK:`` is a lease for the calling thread.
+
+    A stream holds its lease until it is read to the end, closed or garbage-collected
+    (closing its generator releases it); between two chunks it is *paused*. A stream paused
+    for ``idle_seconds`` or more while another request waits counts as abandoned: its lease
+    is revoked, the waiter goes on, and reading that stream again raises
+    ``LocalModelError``. The one wait that could not end by itself, a thread asking while a
+    stream that this same thread last read is paused (nobody else is going to read it),
+    raises a clear error at once instead of hanging the notebook.
     """
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._owner: int | None = None
+    IDLE_SECONDS = 10.0  # a paused stream older than this gives way to a waiting request
+
+    class Lease:
+        """The right to use the model, for one request or one stream."""
+
+        def __init__(self, lock: _ModelLock, thread_bound: bool) -> None:
+            self._lock, self.thread_bound = lock, thread_bound
+            self.thread: int | None = None  # the thread that last ran it (sync leases only)
+            self._paused_at: float | None = None
+            self._revoked = False
+
+        @property
+        def held(self) -> bool:
+            return self._lock._holder is self
+
+        def acquire(self) -> None:
+            """Wait for the model (blocking); a lease already held is resumed instead."""
+            lock = self._lock
+            with lock._cond:
+                if self.held or self._revoked:
+                    self._resume_locked()
+                    return
+                lock._queue.append(self)
+                try:
+                    while not lock._try_take(self):
+                        lock._cond.wait(lock._wait_time())
+                finally:
+                    if not self.held:
+                        lock._leave(self)
+
+        async def acquire_async(self, poll: float = 0.005) -> None:
+            """Wait for the model on the event loop. The lease is left paused: the code that
+            goes on to generate calls ``acquire()`` (or ``resume()``) first."""
+            import anyio
+
+            lock = self._lock
+            with lock._cond:
+                lock._queue.append(self)
+            try:
+                while True:
+                    with lock._cond:
+                        if lock._try_take(self):
+                            self._paused_at = time.monotonic()
+                            return
+                    await anyio.sleep(poll)
+            finally:
+                with lock._cond:
+                    if not self.held:
+                        lock._leave(self)
+
+        def pause(self) -> None:
+            """Between two chunks of a stream: the model is not in use right now."""
+            with self._lock._cond:
+                if self.held:
+                    self._paused_at = time.monotonic()
+                    self._lock._cond.notify_all()
+
+        def resume(self) -> None:
+            """Before using the model again; raises if the lease was revoked meanwhile."""
+            with self._lock._cond:
+                self._resume_locked()
+
+        def _resume_locked(self) -> None:
+            if self._revoked:
+                raise LocalModelError(
+                    f"This stream from the local model was left unread for {self._lock.idle_seconds:g} s "
+                    "or more while another request waited, so the model moved on to that request. "
+                    "Read a stream to the end (for chunk in stream: ...) or call stream.close() "
+                    "before the next request."
+                )
+            self._paused_at = None
+            if self.thread_bound:
+                self.thread = threading.get_ident()
+
+        def release(self) -> None:
+            """Give the model back (no effect if this lease does not hold it)."""
+            with self._lock._cond:
+                if self.held:
+                    self._lock._holder = None
+                    self._lock._cond.notify_all()
+
+        def __enter__(self) -> _ModelLock.Lease:
+            self.acquire()
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.release()
+
+    def __init__(self, idle_seconds: float = IDLE_SECONDS) -> None:
+        self.idle_seconds = idle_seconds
+        self._cond = threading.Condition()
+        self._holder: _ModelLock.Lease | None = None
+        self._queue: deque[_ModelLock.Lease] = deque()
+        self._local = threading.local()
+
+    def lease(self, *, thread_bound: bool = True) -> _ModelLock.Lease:
+        """A new lease, not yet acquired. ``thread_bound=False`` for async callers, whose
+        thread says nothing about who will read a stream."""
+        return _ModelLock.Lease(self, thread_bound)
 
     def __enter__(self) -> None:
-        me = threading.get_ident()
-        if self._owner == me:
+        lease = self.lease()
+        lease.acquire()
+        self._local.__dict__.setdefault("stack", []).append(lease)
+
+    def __exit__(self, *exc: object) -> None:
+        self._local.stack.pop().release()
+
+    # -- the helpers below run with self._cond held ------------------------------------
+    def _try_take(self, lease: _ModelLock.Lease) -> bool:
+        holder, now = self._holder, time.monotonic()
+        if holder is not None and holder._paused_at is not None and now - holder._paused_at >= self.idle_seconds:
+            holder._revoked = True  # abandoned: it raises when it is read again
+            self._holder = holder = None
+        if holder is None and self._queue and self._queue[0] is lease:
+            self._queue.popleft()
+            self._holder = lease
+            lease._paused_at = None
+            lease.thread = threading.get_ident() if lease.thread_bound else None
+            return True
+        if holder is not None and lease.thread_bound and holder.thread == threading.get_ident():
             raise LocalModelError(
                 "A streamed response from the local model is still open. Read it to the end "
                 "(for chunk in stream: ...) or call stream.close() before the next request."
             )
-        self._lock.acquire()
-        self._owner = me
+        return False
 
-    def __exit__(self, *exc: object) -> None:
-        self._owner = None
-        self._lock.release()
+    def _wait_time(self) -> float:
+        """How long a waiter may sleep before the holder could count as abandoned."""
+        holder = self._holder
+        if holder is None or holder._paused_at is None:
+            return self.idle_seconds  # pause() and release() wake the waiters earlier
+        return max(0.001, holder._paused_at + self.idle_seconds - time.monotonic())
+
+    def _leave(self, lease: _ModelLock.Lease) -> None:
+        if lease in self._queue:
+            self._queue.remove(lease)
+        self._cond.notify_all()  # the head of the queue may have changed
 
 
 MODEL_LOCK = _ModelLock()
@@ -94,16 +227,44 @@ def _load():
             "llama-cpp-python is not installed; run `make setup` (it builds from source, ~5 min)."
         ) from err
     path = gguf_path()
-    # All cores (2 here: ~100 tokens/s vs ~76 with 1). llama.cpp's threads spin while they
-    # wait, so on a machine busy with other work WORKBOOK_THREADS=1 can be much faster.
-    threads = int(os.environ.get("WORKBOOK_THREADS") or max(1, min(os.cpu_count() or 1, 8)))
+    threads = default_threads()
     return Llama(
         model_path=str(path),
         n_ctx=N_CTX,
         n_threads=threads,
         n_threads_batch=threads,
+        n_batch=n_batch(),
         verbose=False,
     )
+
+
+def default_threads() -> int:
+    """llama.cpp threads: ``WORKBOOK_THREADS``, else half the cores (at most 4, at least 1).
+
+    Not all cores: llama.cpp's threads spin while they wait for each other, so when
+    anything else runs (a browser beside the notebook, a second kernel) all-cores can be
+    ten times slower than one thread. ``benchmarks/threads.py`` measures 48 tokens for
+    every count, quiet and busy, and checks that this default is within 1.5x of the best
+    in both (2 cores here: 1 thread)."""
+    raw = os.environ.get("WORKBOOK_THREADS", "").strip()
+    if raw:
+        try:
+            return max(1, int(raw))
+        except ValueError as err:
+            raise LocalModelError(f"WORKBOOK_THREADS={raw!r} is not a whole number; "
+                                  "try WORKBOOK_THREADS=1.") from err
+    return max(1, min(4, (os.cpu_count() or 1) // 2))
+
+
+def n_batch() -> int:
+    """Prompt tokens evaluated per batch: ``WORKBOOK_N_BATCH``, else llama.cpp's 512. A
+    different value changes the floating-point sums (not the meaning), which is how the
+    tests check that nothing depends on one machine's exact numbers (CONTRIBUTING.md)."""
+    raw = os.environ.get("WORKBOOK_N_BATCH", "").strip()
+    try:
+        return max(1, int(raw)) if raw else 512
+    except ValueError as err:
+        raise LocalModelError(f"WORKBOOK_N_BATCH={raw!r} is not a whole number.") from err
 
 
 def token_ids(text: str) -> list[int]:

@@ -1,36 +1,68 @@
 """Record/replay in front of any backend, as an httpx2 transport under the real SDK.
 
 Modes (``WORKBOOK_REPLAY``): ``auto`` serves a committed recording when the exact request
-has one, else calls the backend and keeps the answer in a git-ignored cache; ``strict``
-serves recordings only (a miss raises ``ReplayMissError`` naming the request and the
-command that records it); ``record`` calls the backend and writes ``data/recordings``;
-``off`` always calls the backend. The Nth identical call in a process gets the Nth
-response (strict mode starts again from the first when they run out). Streams are kept
-as their Server-Sent Events; error responses are kept too. Leaves out the store format.
+has one, else the answer a live call left in the git-ignored cache, else calls the
+backend and caches the answer; ``strict`` serves recordings only (a miss raises
+``ReplayMissError`` naming the request and the command that records it); ``record``
+calls the backend and adds the answer to ``data/recordings``; ``off`` always calls the
+backend. Which answer a call gets: the Nth identical call in a process gets the Nth
+response, and recordings cycle (the first again when they run out) in ``auto`` as in
+``strict``; in a notebook, re-running a cell gives each of its calls the same answer
+it got the last time that cell ran, so an unchanged cell shows the same text every
+time, with no live call. Streams are kept as their Server-Sent Events; error responses
+are kept too. Each call is reported to ``helpers.provenance`` (recorded, cached, live
+and how long). Leaves out the store format.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
 
 import httpx2
 
+from helpers import provenance
 from helpers.errors import ReplayMissError
 from helpers.recordings import KEPT_HEADERS, RecordingStore, request_key
 
 _COUNTS: dict[str, int] = defaultdict(int)
-_RECORDED: set[str] = set()
+# Per notebook cell: (the cell run it belongs to, the indices its calls got in that run,
+# the indices they got in the run before), so a re-run repeats them.
+_CELLS: dict[object, tuple[int, dict[str, list[int]], dict[str, list[int]]]] = {}
 _LOCK = threading.Lock()
 
 
 def reset_counters() -> None:
-    """Forget how many times each request was seen (a fresh 'run')."""
+    """Forget how many times each request was seen (a fresh 'run', like a new kernel)."""
     with _LOCK:
         _COUNTS.clear()
-        _RECORDED.clear()
+        _CELLS.clear()
+
+
+def next_index(key: str) -> int:
+    """Which of ``key``'s responses this call gets (see the module docstring)."""
+    cell, run = provenance.current_cell()
+    with _LOCK:
+        if cell is None:
+            n = _COUNTS[key]
+            _COUNTS[key] += 1
+            return n
+        seen_run, now, before = _CELLS.get(cell, (run, {}, {}))
+        if seen_run != run:  # this cell is running again: its last run is the plan
+            now, before = {}, now
+        position = len(now.setdefault(key, []))
+        planned = before.get(key, [])
+        if position < len(planned):
+            n = planned[position]
+        else:
+            n = _COUNTS[key]
+            _COUNTS[key] += 1
+        now[key].append(n)
+        _CELLS[cell] = (run, now, before)
+        return n
 
 
 def _is_stream(response: httpx2.Response) -> bool:
@@ -100,19 +132,19 @@ class _Replay:
     def before(self, request: httpx2.Request) -> tuple[httpx2.Response | None, str, dict, int]:
         """A replayed response, or None when the backend must be called."""
         key, stored = self.key(request)
-        with _LOCK:
-            n = _COUNTS[key]
-            _COUNTS[key] += 1
+        n = next_index(key)
         if self.mode in ("off", "record"):
             return None, key, stored, n
         committed = self.store.load(key)
-        if self.mode == "strict":
-            if not committed:
-                raise ReplayMissError(self._miss_message(stored, key))
+        if committed:
+            provenance.served("recorded")
             return _served(committed[n % len(committed)], "recording"), key, stored, n
-        known = committed + self.store.load(key, cached=True)
-        if n < len(known):
-            return _served(known[n], "recording" if n < len(committed) else "cache"), key, stored, n
+        if self.mode == "strict":
+            raise ReplayMissError(self._miss_message(stored, key))
+        cached = self.store.load(key, cached=True)
+        if n < len(cached):
+            provenance.served("cached")
+            return _served(cached[n], "cache"), key, stored, n
         return None, key, stored, n
 
     def after(self, key: str, stored_request: dict, n: int, response: httpx2.Response, raw: bytes) -> None:
@@ -120,16 +152,19 @@ class _Replay:
         if self.mode == "off":
             return
         item = to_stored(response, raw)
-        with _LOCK:
-            if self.mode == "record":
-                fresh = key not in _RECORDED
-                _RECORDED.add(key)
-                previous = [] if fresh else self.store.load(key)
-                self.store.save(key, stored_request, previous + [item], secrets=self.secrets)
-            else:
-                committed = len(self.store.load(key))
-                cached = self.store.load(key, cached=True)[: max(0, n - committed)]
-                self.store.save(key, stored_request, cached + [item], cached=True, secrets=self.secrets)
+        if self.mode == "record":
+            self.store.append(key, stored_request, item, secrets=self.secrets)
+        else:
+            self.store.append(key, stored_request, item, cached=True, secrets=self.secrets, upto=n + 1)
+
+    def live(self) -> float:
+        """A live call starts now: tell provenance (progress shows unless strict)."""
+        provenance.live_started(strict=self.mode == "strict")
+        return time.perf_counter()
+
+    @staticmethod
+    def done(started: float) -> None:
+        provenance.live_finished(time.perf_counter() - started)
 
     @staticmethod
     def _miss_message(stored: dict, key: str) -> str:
@@ -161,15 +196,24 @@ class ReplayTransport(httpx2.BaseTransport):
         replayed, key, stored, n = self.logic.before(request)
         if replayed is not None:
             return replayed
-        response = self.inner.handle_request(request)
-        if self.logic.mode == "off":
-            return response
+        started = self.logic.live()
+        try:
+            response = self.inner.handle_request(request)
+            if not _is_stream(response):
+                raw = response.read()
+        except BaseException:
+            self.logic.done(started)
+            raise
         if not _is_stream(response):
-            raw = response.read()
+            self.logic.done(started)
             self.logic.after(key, stored, n, response, raw)
             return httpx2.Response(response.status_code, headers=_plain_headers(response), content=raw)
+
+        def complete(raw: bytes) -> None:
+            self.logic.after(key, stored, n, response, raw)
+
         return httpx2.Response(response.status_code, headers=_plain_headers(response),
-                               stream=_TeeStream(response, lambda raw: self.logic.after(key, stored, n, response, raw)))
+                               stream=_TeeStream(response, complete, lambda: self.logic.done(started)))
 
     def close(self) -> None:
         self.inner.close()
@@ -181,10 +225,17 @@ def _finished(parts: list[bytes]) -> bool:
 
 
 class _TeeStream(httpx2.SyncByteStream):
-    """Pass a live stream through; keep it only if it was read to the end."""
+    """Pass a live stream through; keep it only if it was read to the end.
 
-    def __init__(self, response: httpx2.Response, on_complete):
-        self.response, self.on_complete = response, on_complete
+    ``on_end`` runs once, when the stream ends or is closed (the live call's duration)."""
+
+    def __init__(self, response: httpx2.Response, on_complete, on_end):
+        self.response, self.on_complete, self.on_end = response, on_complete, on_end
+
+    def _end(self) -> None:
+        end, self.on_end = self.on_end, None
+        if end is not None:
+            end()
 
     def __iter__(self) -> Iterator[bytes]:
         parts, kept = [], False
@@ -192,12 +243,15 @@ class _TeeStream(httpx2.SyncByteStream):
             parts.append(part)
             if not kept and _finished(parts):  # the SDK stops reading at [DONE]: keep it now
                 kept = True
+                self._end()
                 self.on_complete(b"".join(parts))
             yield part
+        self._end()
         if not kept:
             self.on_complete(b"".join(parts))
 
     def close(self) -> None:
+        self._end()
         self.response.close()
 
 
@@ -213,23 +267,31 @@ class AsyncReplayTransport(httpx2.AsyncBaseTransport):
         replayed, key, stored, n = self.logic.before(request)
         if replayed is not None:
             return replayed
-        response = await self.inner.handle_async_request(request)
-        if self.logic.mode == "off":
-            return response
+        started = self.logic.live()
+        try:
+            response = await self.inner.handle_async_request(request)
+            if not _is_stream(response):
+                raw = await response.aread()
+        except BaseException:
+            self.logic.done(started)
+            raise
         if not _is_stream(response):
-            raw = await response.aread()
+            self.logic.done(started)
             self.logic.after(key, stored, n, response, raw)
             return httpx2.Response(response.status_code, headers=_plain_headers(response), content=raw)
+
+        def complete(raw: bytes) -> None:
+            self.logic.after(key, stored, n, response, raw)
+
         return httpx2.Response(response.status_code, headers=_plain_headers(response),
-                               stream=_AsyncTeeStream(response, lambda raw: self.logic.after(key, stored, n, response, raw)))
+                               stream=_AsyncTeeStream(response, complete, lambda: self.logic.done(started)))
 
     async def aclose(self) -> None:
         await self.inner.aclose()
 
 
-class _AsyncTeeStream(httpx2.AsyncByteStream):
-    def __init__(self, response: httpx2.Response, on_complete):
-        self.response, self.on_complete = response, on_complete
+class _AsyncTeeStream(_TeeStream, httpx2.AsyncByteStream):
+    """Async twin of _TeeStream."""
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         parts, kept = [], False
@@ -237,10 +299,13 @@ class _AsyncTeeStream(httpx2.AsyncByteStream):
             parts.append(part)
             if not kept and _finished(parts):
                 kept = True
+                self._end()
                 self.on_complete(b"".join(parts))
             yield part
+        self._end()
         if not kept:
             self.on_complete(b"".join(parts))
 
     async def aclose(self) -> None:
+        self._end()
         await self.response.aclose()

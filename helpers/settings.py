@@ -57,6 +57,17 @@ def resolve_backend(backend: str | None = None) -> str:
     return _pick("backend", backend, BACKENDS, default)
 
 
+def backend_reason() -> str | None:
+    """Why the backend is 'openai' when nobody chose it: a key in the environment (the
+    stray-key trap). None when WORKBOOK_BACKEND was set or no key is present."""
+    if os.environ.get("WORKBOOK_BACKEND", "").strip() or not os.environ.get("OPENAI_API_KEY"):
+        return None
+    return ("OPENAI_API_KEY is set in your environment, so calls go to "
+            f"{os.environ.get('OPENAI_BASE_URL') or DEFAULT_OPENAI_BASE_URL} and may cost money. "
+            "For the free embedded model instead: set WORKBOOK_BACKEND=local (or unset "
+            "OPENAI_API_KEY) and restart the kernel, or use make_client('local').")
+
+
 def resolve_replay(replay: str | None = None) -> str:
     """The replay mode: the argument, else WORKBOOK_REPLAY, else ``auto``."""
     return _pick("replay", replay, REPLAY_MODES, "auto")

@@ -1,10 +1,13 @@
 """Live sliders: move one sampling parameter, re-run the same prompt, compare the texts.
 
 Covers ``live_slider`` (temperature, top_p, presence_penalty or frequency_penalty; the
-new text is shown beside the previous one) and ``recorded_values`` (which slider values
-have a recording for this exact request). Under ``WORKBOOK_REPLAY=strict`` the slider
-only offers recorded values, so it "snaps" to them instead of failing; everywhere else it
-generates live. Leaves out the explorer (no model call) in ``helpers.explorer_view``.
+new text is shown beside the previous one, with where it came from: recorded, cached,
+or live and how long it took) and ``recorded_values`` (which slider values have a
+recording for this exact request). Under ``WORKBOOK_REPLAY=strict`` the slider only
+offers recorded values, so it "snaps" to them instead of failing; everywhere else a
+value with no recording is generated live and its text streams into the panel as it is
+generated (``helpers.live_view``). Leaves out the explorer (no model call) in
+``helpers.explorer_view``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from helpers.live_view import ask
 from helpers.recordings import RecordingStore, request_key
 from helpers.settings import resolve_replay
 
@@ -47,9 +51,10 @@ def grid(param: str, step: float | None = None) -> list[float]:
     return [round(lo + i * step, 4) for i in range(count + 1)]
 
 
-def _panel(title: str, text: str) -> str:
+def _panel(title: str, text: str, status: str = "") -> str:
     return (f"<div style='flex:1;padding:6px;border:1px solid #ddd;border-radius:4px'>"
-            f"<b>{html.escape(title)}</b><br><span style='white-space:pre-wrap'>{html.escape(text)}</span></div>")
+            f"<b>{html.escape(title)}</b> {status}<br>"
+            f"<span style='white-space:pre-wrap'>{html.escape(text)}</span></div>")
 
 
 def live_slider(client: Any, model: str, messages: list[dict], param: str = "temperature",
@@ -63,28 +68,51 @@ def live_slider(client: Any, model: str, messages: list[dict], param: str = "tem
         raise ValueError(f"param must be one of {sorted(RANGES)}, not {param!r}")
     values = grid(param, step)
     strict = resolve_replay() == "strict"
+    label = {"description_width": "initial"}  # "temperature", not "temperat…"
     if strict:
         values = recorded_values(model, messages, param, values, **fixed) or [value]
         value = min(values, key=lambda v: abs(v - value))
         slider = widgets.SelectionSlider(options=values, value=value, description=param,
-                                         continuous_update=False)
+                                         continuous_update=False, style=label)
     else:
         lo, hi, default_step = RANGES[param]
         slider = widgets.FloatSlider(value=value, min=lo, max=hi, step=step or default_step, description=param,
-                                     continuous_update=False)
+                                     continuous_update=False, style=label, layout=widgets.Layout(width="420px"))
     note = widgets.HTML("<i>strict replay: only recorded values are offered</i>" if strict else "")
     view = widgets.HTML()
     state = {"previous": None}
 
-    def run(*_: Any) -> None:
+    def run(*_: Any, first: bool = False) -> None:
         current = round(float(slider.value), 4)
-        response = client.chat.completions.create(model=model, messages=messages, **fixed, **{param: current})
-        text = response.choices[0].message.content or ""
-        now = (f"{param}={current:g}", text)
-        before = state["previous"] or ("(move the slider)", "")
-        view.value = f"<div style='display:flex;gap:8px'>{_panel(*before)}{_panel(*now)}</div>"
-        state["previous"] = now
+        title = f"{param}={current:g}"
+        before = state["previous"] or ("(move the slider)", "", "")
+        parts = {"text": "", "status": ""}
+
+        def draw() -> None:
+            view.value = (f"<div style='display:flex;gap:8px'>{_panel(*before)}"
+                          f"{_panel(title, parts['text'], parts['status'])}</div>")
+
+        def on_text(text: str) -> None:
+            parts["text"] = text
+            draw()
+
+        def on_status(status: str) -> None:
+            parts["status"] = status
+            draw()
+
+        try:
+            answer = ask(client, model, messages, on_text=on_text, on_status=on_status, **fixed,
+                         **{param: current})
+        except Exception as err:
+            if first:  # in the cell: the cell shows the error
+                raise
+            # in a slider callback an exception would vanish into the log: show it in the panel
+            parts["status"] = (f"<span style='color:#cf222e'>{html.escape(type(err).__name__)}: "
+                               f"{html.escape(str(err).splitlines()[0] if str(err) else '')}</span>")
+            draw()
+            return
+        state["previous"] = (title, answer.text, parts["status"])
 
     slider.observe(run, "value")
-    run()
+    run(first=True)
     return widgets.VBox([widgets.HBox([slider, note]), view])

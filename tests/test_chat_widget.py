@@ -13,7 +13,7 @@ def test_a_successful_submit_clears_the_box_and_shows_both_turns():
     chat = ChatWidget(answering("Blue <b>is</b> calm."), "m", Conversation("Be brief."))
     chat.text.value = "  A colour?  "
     assert chat.submit() is True
-    assert chat.text.value == "" and chat.status.value == ""
+    assert chat.text.value == "" and "workbook-provenance" in chat.status.value
     assert [m["role"] for m in chat.conversation.messages] == ["system", "user", "assistant"]
     assert "A colour?" in chat.transcript.value
     assert "Blue &lt;b&gt;is&lt;/b&gt; calm." in chat.transcript.value  # model text is escaped

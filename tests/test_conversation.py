@@ -25,6 +25,14 @@ def answering(text: str, seen: list | None = None) -> openai.OpenAI:
         if seen is not None:
             seen.append(body)
         prompt = sum(len(str(m.get("content")).split()) for m in body["messages"])
+        if body.get("stream"):  # the same answer as OpenAI streams it: a role, text, usage
+            base = {"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 0, "model": body["model"]}
+            events = [base | {"choices": [{"index": 0, "delta": {"role": "assistant", "content": text},
+                                           "finish_reason": "stop"}]},
+                      base | {"choices": [], "usage": {"prompt_tokens": prompt, "completion_tokens": 2,
+                                                       "total_tokens": prompt + 2}}]
+            content = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"
+            return httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=content.encode())
         return httpx2.Response(200, json={
             "id": "chatcmpl-test", "object": "chat.completion", "created": 0, "model": body["model"],
             "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,

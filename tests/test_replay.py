@@ -67,15 +67,15 @@ def test_record_then_strict_replays_in_order_then_cycles(store):
     assert offline.calls == 0
 
 
-def test_rerecording_in_a_new_run_replaces_the_old_answers(store):
-    ask(client_over(FakeBackend(), "record", store))
+def test_recording_again_adds_answers_and_make_record_starts_from_an_empty_folder(store):
     ask(client_over(FakeBackend(), "record", store))
     reset_counters()
-    fresh = FakeBackend()
-    fresh.calls = 10
-    ask(client_over(fresh, "record", store))
+    again = FakeBackend()
+    again.calls = 10
+    ask(client_over(again, "record", store))  # a second recorder (another run or process) adds
     reset_counters()
-    assert [ask(client_over(FakeBackend(), "strict", store)) for _ in range(2)] == ["answer 11", "answer 11"]
+    strict = client_over(FakeBackend(), "strict", store)
+    assert [ask(strict), ask(strict)] == ["answer 1", "answer 11"]
 
 
 def test_strict_miss_names_the_request_and_the_fix_without_retrying(store):
@@ -97,21 +97,108 @@ def test_a_different_parameter_is_a_miss(store):
         ask(replayer, temperature=0.6)
 
 
-def test_auto_serves_recordings_then_goes_live_and_caches(store):
+def test_auto_cycles_through_recordings_like_strict_and_never_goes_live_for_them(store):
     ask(client_over(FakeBackend(), "record", store))
     reset_counters()
     live = FakeBackend()
-    live.calls = 100
     auto = client_over(live, "auto", store)
-    assert ask(auto) == "answer 1"  # committed recording
-    assert ask(auto) == "answer 101"  # second identical call: live, then cached
-    assert live.calls == 101
-    reset_counters()
+    assert [ask(auto) for _ in range(3)] == ["answer 1"] * 3  # the recording, every time
+    assert live.calls == 0
+
+
+def test_auto_goes_live_for_a_new_request_then_serves_the_cache_for_its_repeats(store):
+    live = FakeBackend()
+    auto = client_over(live, "auto", store)
+    assert [ask(auto), ask(auto)] == ["answer 1", "answer 2"]  # two identical calls: two samples
+    assert live.calls == 2
+    reset_counters()  # a new kernel
     again = FakeBackend()
     auto = client_over(again, "auto", store)
-    assert [ask(auto), ask(auto)] == ["answer 1", "answer 101"]
+    assert [ask(auto), ask(auto)] == ["answer 1", "answer 2"]
     assert again.calls == 0
-    assert list(store.cache.glob("*.json")) and len(list(store.root.rglob("*.json"))) == 1
+    assert list(store.cache.glob("*.json")) and not store.root.exists()
+
+
+def test_a_changed_parameter_in_auto_is_a_fresh_live_sample(store):
+    ask(client_over(FakeBackend(), "record", store), temperature=1)
+    reset_counters()
+    live = FakeBackend()
+    live.calls = 50
+    auto = client_over(live, "auto", store)
+    assert ask(auto, temperature=1) == "answer 1" and ask(auto, temperature=0.9) == "answer 51"
+
+
+class Cell:
+    """Stands in for IPython's cell hooks: which cell runs, and the run number."""
+
+    def __init__(self, monkeypatch):
+        self.run, self.cell = 0, None
+        monkeypatch.setattr("helpers.provenance.current_cell", lambda: (self.cell, self.run))
+
+    def __call__(self, cell_id, fn):
+        self.run += 1
+        self.cell = cell_id
+        try:
+            return fn()
+        finally:
+            self.cell = None
+
+
+@pytest.mark.parametrize("mode", ["auto", "strict"])
+def test_rerunning_a_cell_shows_what_it_showed_even_after_other_cells_made_the_same_call(
+        store, monkeypatch, mode):
+    recorder = client_over(FakeBackend(), "record", store)
+    [ask(recorder) for _ in range(3)]  # a notebook whose three cells each ask the same thing
+    reset_counters()
+    cell = Cell(monkeypatch)
+    offline = FakeBackend()
+    client = client_over(offline, mode, store)
+    first = [cell(c, lambda: ask(client)) for c in ("a", "b", "c")]
+    assert first == ["answer 1", "answer 2", "answer 3"]
+    assert [cell("b", lambda: ask(client)) for _ in range(3)] == ["answer 2"] * 3
+    assert cell("a", lambda: [ask(client), ask(client)]) == ["answer 1", "answer 1"]  # a 2nd call cycles
+    assert offline.calls == 0
+
+
+def test_rerunning_a_live_cell_serves_its_cached_answers(store, monkeypatch):
+    cell = Cell(monkeypatch)
+    live = FakeBackend()
+    auto = client_over(live, "auto", store)
+    first = cell("x", lambda: [ask(auto), ask(auto)])
+    assert first == ["answer 1", "answer 2"] and live.calls == 2
+    assert cell("x", lambda: [ask(auto), ask(auto)]) == first
+    assert cell("x", lambda: [ask(auto), ask(auto)]) == first
+    assert live.calls == 2
+
+
+def test_provenance_counts_recorded_cached_and_live(store, monkeypatch):
+    from helpers import provenance
+
+    ask(client_over(FakeBackend(), "record", store))
+    reset_counters()
+    tally = provenance.CellTally()
+    monkeypatch.setattr(provenance._STATE, "tally", tally)
+    auto = client_over(FakeBackend(), "auto", store)
+    ask(auto)  # recorded
+    ask(auto, temperature=0.3)  # live
+    reset_counters()
+    ask(auto, temperature=0.3)  # cached
+    assert [c.source for c in tally.calls] == ["recorded", "live", "cached"]
+    assert tally.calls[1].seconds is not None and tally.calls[1].seconds >= 0
+    assert provenance.note_text(tally).startswith("answers: 1 recorded, 1 cached, 1 live in ")
+
+
+def test_a_live_stream_is_timed_when_read_and_when_closed_early(store, monkeypatch):
+    from helpers import provenance
+
+    tally = provenance.CellTally()
+    monkeypatch.setattr(provenance._STATE, "tally", tally)
+    client = client_over(FakeBackend(), "off", store)
+    list(client.chat.completions.create(model="fake", messages=MESSAGES, stream=True))
+    stream = client.chat.completions.create(model="fake", messages=MESSAGES, stream=True)
+    next(iter(stream))
+    stream.close()
+    assert [c.source for c in tally.calls] == ["live", "live"]
 
 
 def test_off_always_calls_and_writes_nothing(store):
