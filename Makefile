@@ -51,6 +51,7 @@ bench: setup
 	$(TEST_ENV) $(PY) benchmarks/run.py
 	$(TEST_ENV) $(PY) benchmarks/memory.py
 	$(TEST_ENV) $(PY) benchmarks/lessons.py
+	$(TEST_ENV) $(PY) benchmarks/threads.py
 
 clean:
 	rm -rf $(VENV) .cache
