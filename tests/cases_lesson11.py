@@ -1,4 +1,4 @@
-"""Exercise cases for lesson 11 (response_format): reference answers and three wrong ones each."""
+"""Exercise cases for lesson 11 (response_format): reference answers and wrong ones for each."""
 
 from __future__ import annotations
 
@@ -52,6 +52,16 @@ def parse_ignoring_finish(completion):
         return None, str(err)
 
 
+def rejects_only_length(completion):  # misses content_filter, which parse() also raises for
+    message = completion.choices[0].message
+    if message.refusal or completion.choices[0].finish_reason == "length":
+        return None, "refused or cut"
+    try:
+        return json.loads(message.content), None
+    except json.JSONDecodeError as err:
+        return None, f"not JSON: {err}"
+
+
 def parse_ignoring_refusal(completion):
     if completion.choices[0].finish_reason != "stop":
         return None, "incomplete"
@@ -69,5 +79,6 @@ CASES = {
         lambda c: (json.loads(c.choices[0].message.content), None),
         parse_ignoring_finish,
         parse_ignoring_refusal,
+        rejects_only_length,
     ]),
 }

@@ -37,6 +37,7 @@ HISTORY = {
     ("02_model", "o3-mini"): "a January 2025 test of which parameters o3-mini refused",
     ("02_model", "o4-mini"): "the SDK's stop docstring ('not supported with o3 and o4-mini')",
     ("02_model", "gpt-4.1-nano"): "exercise 02.3 lists it among ids retiring before a date",
+    ("02_model", "gpt-5-chat-latest"): "the model of a 2025 report that *-chat-latest ids refuse reasoning",
     ("03_messages", "o1"): "the SDK's own words: 'With o1 models and newer, developer messages...'",
     ("03_messages", "gpt-4-turbo"): "the model of a reported 400 for a tool message's order",
     ("08_stop", "o4-mini"): "the SDK's stop docstring ('not supported with o3 and o4-mini')",

@@ -9,8 +9,11 @@ from helpers.costs import Price, PriceTable, price_call
 from helpers.exercises import Result, exercise
 from helpers.model_catalog import shutdowns
 
-# Reported as rejected by o-series models (see lesson 02); the SDK itself documents max_tokens.
-SAMPLING = ("temperature", "top_p", "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs")
+# OpenAI documents these for gpt-5.1 and later only with reasoning_effort="none"; older
+# reasoning models (o-series, gpt-5/-mini/-nano) refuse them (see lesson 02).
+SAMPLING = ("temperature", "top_p", "logprobs", "top_logprobs")
+# Reported refused by o1 and o3-mini, and not in OpenAI's list for reasoning_effort="none".
+PENALTIES = ("presence_penalty", "frequency_penalty")
 
 
 def _table() -> PriceTable:
@@ -42,26 +45,35 @@ def cheapest(answer: Any) -> Result:
     return Result(True, "it prices input and output tokens, so the cheapest model changes with the mix.")
 
 
-@exercise("02.2", "Copy the dict (dict(params)), pop every key in SAMPLING, and if 'max_tokens' is present "
-          "move its value to 'max_completion_tokens'. Leave every other key alone.")
+@exercise("02.2", "out = dict(params); move 'max_tokens' to 'max_completion_tokens'; pop every "
+          "key in PENALTIES. If a SAMPLING key is in out: extra = sampling_extra(model); when "
+          "extra is not empty, out.update(extra), else pop every SAMPLING key. Leave the rest.")
 def for_reasoning(answer: Any) -> Result:
     if not callable(answer):
         return Result(False, "pass the function itself (for_reasoning).")
+    sampled = {"temperature": 0.2, "top_p": 0.9, "max_tokens": 50, "seed": 1}
+    kept = {"temperature": 0.2, "top_p": 0.9, "max_completion_tokens": 50, "seed": 1}
+    scored = {"logprobs": True, "top_logprobs": 3, "presence_penalty": 1, "frequency_penalty": 1,
+              "n": 2}
+    plain = {"max_completion_tokens": 80, "stop": ["\n"]}
     cases = [
-        ({"temperature": 0.2, "top_p": 0.9, "max_tokens": 50, "seed": 1},
-         {"max_completion_tokens": 50, "seed": 1}),
-        ({"logprobs": True, "top_logprobs": 3, "presence_penalty": 1, "frequency_penalty": 1, "n": 2},
-         {"n": 2}),
-        ({"max_completion_tokens": 80, "stop": ["\n"]}, {"max_completion_tokens": 80, "stop": ["\n"]}),
+        ((sampled, "o3"), {"max_completion_tokens": 50, "seed": 1}),
+        ((sampled, "gpt-5.4-mini"), kept | {"reasoning_effort": "none"}),
+        ((scored, "gpt-5-mini"), {"n": 2}),
+        ((scored, "gpt-5.1"),
+         {"logprobs": True, "top_logprobs": 3, "n": 2, "reasoning_effort": "none"}),
+        ((plain, "gpt-5.4-mini"), plain),
     ]
-    for params, want in cases:
+    for (params, model), want in cases:
         original = copy.deepcopy(params)
-        got = answer(params)
+        got = answer(params, model)
         if params != original:
             return Result(False, "it changed the dict it was given; work on a copy (dict(params)).")
         if got != want:
-            return Result(False, f"for {original} it returned {got}; expected {want}.")
-    return Result(True, "sampling parameters dropped, max_tokens renamed to max_completion_tokens, the rest kept.")
+            return Result(False, f"for {original} on {model!r} it returned {got}; "
+                          f"expected {want}.")
+    return Result(True, "sampling parameters kept with reasoning_effort='none' where OpenAI "
+                  "documents it, dropped elsewhere; penalties dropped; max_tokens renamed.")
 
 
 @exercise("02.3", "shutdowns() maps an id to 'YYYY-MM-DD' (or to a note without a date). ISO dates compare "

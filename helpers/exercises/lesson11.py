@@ -82,14 +82,17 @@ SAFE_PARSE_CASES = [
     (_completion('{"title": "Dune", "ye', "length"), False, "a reply cut off by max_completion_tokens"),
     (_completion('{"title": "Dune"}', "length"), False,
      "a reply whose finish_reason is 'length' although its text happens to parse"),
+    (_completion('{"title": "Dune"}', "content_filter"), False,
+     "a reply whose finish_reason is 'content_filter' (parse() raises ContentFilterFinishReasonError)"),
     (_completion(None, refusal="I can't help with that request."), False, "a refusal (content None, refusal set)"),
     (_completion("Sure! Here it is: {}"), False, "a reply that is not JSON"),
 ]
 
 
-@exercise("11.3", "Look at the message before parsing: refusal set → error; finish_reason != 'stop' → error "
-          "(as the SDK's parse() raises LengthFinishReasonError); then try json.loads and turn a "
-          "json.JSONDecodeError into an error. Return (data, None) or (None, 'why').")
+@exercise("11.3", "Look at the message before parsing: refusal set → error; finish_reason != 'stop' "
+          "→ error (stricter than the SDK's parse(), which raises only for 'length' and "
+          "'content_filter'); then try json.loads and turn a json.JSONDecodeError into an error. "
+          "Return (data, None) or (None, 'why').")
 def safe_parse(answer: Any) -> Result:
     if not callable(answer):
         return Result(False, "pass the function itself (safe_parse).")
