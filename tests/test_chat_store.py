@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sqlite3
+import threading
 
 import pytest
 
@@ -77,3 +79,52 @@ def test_calls_lists_only_messages_that_came_from_a_model_call(tmp_path):
     store.append("g", {"role": "assistant", "content": "a"}, prompt_tokens=5, completion_tokens=2, cost_usd=0.0)
     assert store.calls("g") == [{"seq": 1, "role": "assistant", "prompt_tokens": 5, "completion_tokens": 2,
                                  "cost_usd": 0.0}]
+
+
+def test_a_store_made_in_one_thread_works_from_another(tmp_path):
+    """ipywidgets callbacks may run on another thread than the one that built the store."""
+    store = ChatStore(tmp_path / "chat.sqlite")
+    store.append("t", {"role": "user", "content": "first"})
+    errors: list[BaseException] = []
+
+    def turn(n: int) -> None:
+        try:
+            for i in range(50):
+                store.append("t", {"role": "user", "content": f"{n}-{i}"})
+                store.messages("t")
+        except BaseException as err:  # noqa: BLE001 - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=turn, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert len(store.messages("t")) == 101 and store.totals("t")["prompt_tokens"] == 0
+
+
+def _appender(path: str, name: str, count: int) -> None:
+    store = ChatStore(path)
+    for i in range(count):
+        if i % 2:
+            store.append("shared", {"role": "user", "content": f"{name} {i}"}, prompt_tokens=1)
+        else:
+            store.extend("shared", [{"role": "user", "content": f"{name} {i}"}])
+    store.close()
+
+
+def test_two_processes_appending_to_one_store_lose_nothing_and_raise_nothing(tmp_path):
+    path = str(tmp_path / "chat.sqlite")
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_appender, args=(path, name, 2000)) for name in ("a", "b")]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=240)
+        assert worker.exitcode == 0  # a raised IntegrityError / 'database is locked' exits 1
+    contents = [m["content"] for m in ChatStore(path).messages("shared")]
+    assert len(contents) == 4000 and len(set(contents)) == 4000
+    for name in ("a", "b"):  # each writer's messages stay in its own order
+        mine = [int(c.split()[1]) for c in contents if c.startswith(name)]
+        assert mine == list(range(2000))
