@@ -109,8 +109,8 @@ def test_strict_replay_marks_recordings(model):
 
 def test_chart_title_names_the_prices_date():
     meter = CostMeter()
-    sdk(meter, stub("gpt-4.1-nano", {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150})
-        ).chat.completions.create(model="gpt-4.1-nano", messages=MESSAGES)
+    sdk(meter, stub("gpt-4o-mini", {"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150})
+        ).chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
     fig = meter.chart(show=False)
     assert load_prices().retrieved in fig.axes[0].get_title()
-    assert "$0.000030" in fig.axes[0].get_title()
+    assert "$0.000045" in fig.axes[0].get_title()
