@@ -43,3 +43,24 @@ def ask():
         return [{"role": "system", "content": system} if system else SYSTEM, {"role": "user", "content": question}]
 
     return build
+
+
+# Tests that run whole notebooks in kernels or drive a browser: `make unit` leaves them out.
+E2E_FILES = ("test_browser", "test_notebooks_live")
+E2E_TESTS = ("test_workbook_copy_runs",)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Mark end-to-end tests ``e2e`` (``make unit`` runs ``-m "not e2e"``), and, under
+    pytest-xdist (``make test`` runs two workers), keep every cell of one notebook in
+    order in one kernel: nbval's items are grouped by notebook (``--dist loadgroup``)."""
+    grouping = getattr(config.option, "loadgroup", False)  # set on xdist's workers
+    for item in items:
+        nbval = type(item).__name__ == "IPyNbCell"
+        if nbval and grouping and "@" not in item.nodeid:  # xdist schedules by the "@group" suffix
+            # xdist's own xdist_group marker sets ``item._nodeid``, which pytest 9 no longer
+            # reads (its nodeid comes from ``item._id``): set the suffix where it is read.
+            item._id = f"{item.nodeid}@nbval-{item.parent.path.name}"
+        if nbval or item.path.stem.startswith(E2E_FILES) or item.name.startswith(E2E_TESTS):
+            item.add_marker(pytest.mark.e2e)
