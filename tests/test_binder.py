@@ -105,3 +105,28 @@ def test_readme_quickstart_has_exactly_two_commands():
     block = re.search(r"```bash\n(.*?)```", quickstart, re.DOTALL).group(1)
     commands = [line.split("#")[0].strip() for line in block.splitlines() if line.split("#")[0].strip()]
     assert commands == ["make lab", "make test"]
+
+
+def make_recipe(target: str) -> list[str]:
+    """The commands of a Makefile rule whose target line starts with ``target``."""
+    lines = makefile().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{target}:"))
+    body = []
+    for line in lines[start + 1:]:
+        if not line.startswith("\t"):
+            break
+        body.append(line.strip())
+    return body
+
+
+def test_both_install_the_lab_settings_and_trust_the_lessons_before_jupyterlab_starts():
+    """Without them a lesson opened fresh shows VBox(children=...) as text: JupyterLab draws
+    widgets only in trusted notebooks, and saves their state only with saveState on."""
+    assert re.search(r"^setup: .*\$\(LAB_OVERRIDES\)", makefile(), re.MULTILINE)
+    assert make_recipe("$(LAB_OVERRIDES)") == ["$(PY) -m helpers.views --lab-settings"]
+    lab = make_recipe("lab")
+    assert lab[0] == "$(VENV)/bin/jupyter trust notebooks/*.ipynb > /dev/null"
+    assert "jupyter lab" in lab[-1]
+    commands = postbuild_commands()
+    assert "python -m helpers.views --lab-settings" in commands
+    assert "jupyter trust notebooks/*.ipynb > /dev/null" in commands
