@@ -3,7 +3,10 @@
 From a real response's ``top_logprobs`` (at most 20 candidates per position) it
 recomputes the candidates' probabilities under any temperature T and nucleus p, and
 plots them: kept tokens highlighted, the top_p cut-off marked. No model call, so it
-works with no key and under strict replay. Leaves out live generation (``helpers.sliders``).
+works with no key and under strict replay. The token the model actually sampled can lie
+outside the candidates shown (at T=1 the tail beyond the top 20 keeps real mass):
+:func:`sampled_note` says so, with its probability. Leaves out live generation
+(``helpers.sliders``).
 
 The maths, over the shown candidates only (20 candidates are the head of a 49k-token
 distribution, so everything is renormalised over that head):
@@ -26,6 +29,7 @@ class Candidates:
     tokens: list[str]
     logprobs: np.ndarray
     chosen: str | None = None
+    chosen_logprob: float | None = None  # the sampled token's own logprob, as the response gave it
 
     @classmethod
     def from_token_logprob(cls, entry: Any) -> Candidates:
@@ -33,7 +37,32 @@ class Candidates:
         pairs = sorted(((t.token, t.logprob) for t in entry.top_logprobs), key=lambda p: -p[1])
         if not pairs:
             raise ValueError("this position has no top_logprobs: ask with logprobs=True, top_logprobs=k (k >= 2)")
-        return cls([t for t, _ in pairs], np.array([lp for _, lp in pairs], dtype=float), entry.token)
+        logprobs = np.array([lp for _, lp in pairs], dtype=float)
+        return cls([t for t, _ in pairs], logprobs, entry.token, getattr(entry, "logprob", None))
+
+    @property
+    def chosen_shown(self) -> bool:
+        """True when the sampled token is one of the candidates shown (or none is known)."""
+        return self.chosen is None or self.chosen in self.tokens
+
+
+def _percent(p: float) -> str:
+    return f"{p:.1%}" if p >= 0.001 else f"{p * 100:.2g}%" if p > 0 else "0%"
+
+
+def sampled_note(cands: Candidates) -> str:
+    """One sentence when the sampled token is not among the candidates shown, else ''.
+
+    E.g. "sampled token 'Al' (p=0.4%) is outside the top 20 shown: they hold 71% of the
+    probability, the sampled one came from the rest."""
+    if cands.chosen_shown:
+        return ""
+    known = cands.chosen_logprob is not None
+    p = f" (p={_percent(float(np.exp(cands.chosen_logprob)))})" if known else ""
+    head = float(np.exp(cands.logprobs).sum())
+    return (f"sampled token {cands.chosen!r}{p} is outside the top {len(cands.tokens)} shown: "
+            f"they hold {_percent(min(head, 1.0))} of the probability, the sampled one came "
+            "from the rest.")
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,23 @@
 """Draw the next-token explorer: bars for each candidate, sliders for T and top_p.
 
 Covers the matplotlib figure (kept tokens in colour, removed ones grey, the top_p
-cut-off marked, the sampled token outlined) and the ipywidgets sliders that redraw it
-with no model call. The maths lives in ``helpers.explorer``.
+cut-off marked, the sampled token outlined, or a note when it is not among the bars) and
+the ipywidgets sliders that redraw it with no model call (full labels; in a notebook that
+is not running, one line of text says to run the cell). The maths lives in
+``helpers.explorer``.
 """
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.patches import Patch
 
-from helpers.explorer import Candidates, distribution
+from helpers.explorer import Candidates, distribution, sampled_note
+from helpers.views import LABEL_STYLE, Box
 
 KEPT, CUT, BEFORE = "#2b6cb0", "#cbd5e0", "#a0aec0"
 
@@ -20,6 +25,15 @@ KEPT, CUT, BEFORE = "#2b6cb0", "#cbd5e0", "#a0aec0"
 def _label(token: str) -> str:
     shown = token.replace("\n", "\\n")
     return repr(shown)[1:-1] if shown.strip() == shown else f"'{shown}'"
+
+
+def _title(cands: Candidates, temperature: float, top_p: float, n_kept: int) -> str:
+    """'T=1, top_p=0.9: 10 of 20 candidates can be drawn', and a second line when the
+    sampled token is not among the bars."""
+    title = (f"T={temperature:g}, top_p={top_p:g}: {n_kept} of {len(cands.tokens)} candidates "
+             "can be drawn")
+    note = sampled_note(cands)
+    return f"{title}\n{note.rpartition(' shown:')[0]} shown" if note else title
 
 
 def plot(cands: Candidates, temperature: float = 1.0, top_p: float = 1.0, ax: Any = None) -> Any:
@@ -45,8 +59,12 @@ def plot(cands: Candidates, temperature: float = 1.0, top_p: float = 1.0, ax: An
     ax.set_xticks(x, [_label(t) for t in cands.tokens], rotation=60, ha="right", fontsize=8)
     ax.set_ylim(0, 1)
     ax.set_ylabel("probability")
-    ax.set_title(f"T={temperature:g}, top_p={top_p:g}: {n_kept} of {len(x)} candidates can be drawn", fontsize=10)
-    ax.legend(fontsize=8, loc="upper right")
+    ax.set_title(_title(cands, temperature, top_p, n_kept), fontsize=10)
+    handles, labels = ax.get_legend_handles_labels()
+    if cands.chosen is not None and cands.chosen_shown:
+        handles.append(Patch(facecolor="none", edgecolor="black", linewidth=1.5))
+        labels.append(f"sampled: {_label(cands.chosen)}")
+    ax.legend(handles, labels, fontsize=8, loc="upper right")
     if own:  # a caller that passes its own axes lays out its figure once, for all panels
         ax.figure.tight_layout()
     return ax
@@ -89,8 +107,7 @@ class ExplorerFigure:
         self.cut.set_xdata([n_kept - 0.5, n_kept - 0.5])
         self.label.set_x(n_kept - 0.45)
         self.label.set_text(f" top_p={top_p:g} cut-off")
-        self.ax.set_title(f"T={temperature:g}, top_p={top_p:g}: {n_kept} of {len(dist.kept)} candidates can be drawn",
-                          fontsize=10)
+        self.ax.set_title(_title(self.cands, temperature, top_p, n_kept), fontsize=10)
 
     def png(self) -> bytes:
         """Render and encode (fast zlib level: the image lives for one redraw)."""
@@ -114,11 +131,12 @@ def explore(cands: Candidates, temperature: float = 1.0, top_p: float = 1.0) -> 
     import ipywidgets as widgets
 
     t_slider = widgets.FloatSlider(value=temperature, min=0, max=2, step=0.05, description="temperature",
-                                   continuous_update=False)
+                                   continuous_update=False, style=LABEL_STYLE)
     p_slider = widgets.FloatSlider(value=top_p, min=0, max=1, step=0.01, description="top_p",
-                                   continuous_update=False)
+                                   continuous_update=False, style=LABEL_STYLE)
     view = ExplorerFigure(cands, temperature, top_p)
     image = widgets.Image(format="png")
+    note = sampled_note(cands)
 
     def redraw(*_: Any) -> None:
         view.update(t_slider.value, p_slider.value)
@@ -127,4 +145,7 @@ def explore(cands: Candidates, temperature: float = 1.0, top_p: float = 1.0) -> 
     t_slider.observe(redraw, "value")
     p_slider.observe(redraw, "value")
     redraw()
-    return widgets.VBox([widgets.HBox([t_slider, p_slider]), image])
+    parts = [widgets.HBox([t_slider, p_slider]), image]
+    if note:
+        parts.append(widgets.HTML(f"<small>{html.escape(note)}</small>"))
+    return Box(parts, what="Next-token explorer")

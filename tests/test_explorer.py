@@ -89,3 +89,40 @@ def test_explore_sliders_redraw_the_image_without_a_model_call():
     p_slider.value = 0.3
     assert image.value != before and image.value[:4] == b"\x89PNG"
     assert t_slider.continuous_update is False and p_slider.continuous_update is False
+
+
+def test_a_sampled_token_outside_the_bars_is_named_with_its_probability_and_why():
+    from helpers.explorer import sampled_note
+    from helpers.explorer_view import ExplorerFigure, explore, plot
+
+    outside = Candidates(["a", "b", "c", "d", "e"], LOGPROBS, " x", float(np.log(0.004)))
+    note = sampled_note(outside)
+    assert note.startswith("sampled token ' x' (p=0.4%) is outside the top 5 shown")
+    assert "they hold 90.0% of the probability" in note  # LOGPROBS are 90% of the mass
+    assert sampled_note(Candidates(["a", "b"], LOGPROBS[:2], "b", float(LOGPROBS[1]))) == ""
+    assert "' x' (p=0.4%) is outside the top 5 shown" in plot(outside).get_title()
+    figure = ExplorerFigure(outside)
+    figure.update(1.5, 0.5)
+    assert "outside the top 5" in figure.ax.get_title()
+    escaped = note.replace("'", "&#x27;")
+    assert explore(outside).children[-1].value == f"<small>{escaped}</small>"
+    inside = Candidates(["a", "b", "c", "d", "e"], LOGPROBS, "b", float(LOGPROBS[1]))
+    assert len(explore(inside).children) == 2 and "outside" not in plot(inside).get_title()
+    assert "sampled: b" in [t.get_text() for t in plot(inside).get_legend().get_texts()]
+
+
+def test_candidates_keep_the_sampled_tokens_own_logprob(client, model, ask):
+    response = client.chat.completions.create(
+        model=model, messages=ask("The capital of France is"), max_completion_tokens=1,
+        logprobs=True, top_logprobs=5, seed=1)
+    entry = response.choices[0].logprobs.content[0]
+    assert Candidates.from_token_logprob(entry).chosen_logprob == entry.logprob
+
+
+def test_explorer_sliders_show_whole_labels_and_its_text_is_one_line():
+    from helpers.explorer_view import explore
+
+    box = explore(Candidates(["a", "b", "c", "d", "e"], LOGPROBS, "b"))
+    for slider in box.children[0].children:
+        assert slider.style.description_width == "initial"  # "temperature", not "temperat…"
+    assert box._repr_mimebundle_()["text/plain"] == "Next-token explorer: run this cell to use it"
