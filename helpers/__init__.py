@@ -15,10 +15,11 @@ from helpers.errors import (
     ReplayMissError,
     WorkbookError,
 )
-from helpers.exercises import check, hint
+from helpers.exercises import check, hint, progress, solution
 from helpers.settings import default_model
 
 __all__ = [
     "make_client", "make_async_client", "default_model", "status", "check", "hint",
+    "solution", "progress",
     "WorkbookError", "ConfigError", "ReplayMissError", "CorruptRecordingError", "LocalModelError",
 ]

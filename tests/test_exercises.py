@@ -139,3 +139,99 @@ def test_a_check_imports_only_its_own_lesson():
             "print(sorted(m for m in sys.modules if m.startswith('helpers.exercises.lesson')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "['helpers.exercises.lesson01']"
+
+
+# Exercise comfort: coloured verdicts, solution("NN.k") and progress().
+
+def test_result_html_is_green_pass_amber_not_yet_and_the_text_is_unchanged():
+    from helpers.exercises import COLOURS, Result
+
+    passed = check("01.3", CASES["01.3"][0])
+    failed = Result(False, "use <b> & 'x'", "01.9")
+    assert repr(failed) == "01.9 NOT YET: use <b> & 'x'"  # text/plain, what nbval compares
+    assert COLOURS[True][0] in passed._repr_html_() and "PASS" in passed._repr_html_()
+    html_text = failed._repr_html_()
+    assert COLOURS[False][0] in html_text and "NOT YET" in html_text and "PASS<" not in html_text
+    assert "&lt;b&gt; &amp; &#x27;x&#x27;" in html_text  # the reason is escaped, not markup
+
+
+def reference_cells() -> dict[str, str]:
+    """exercise id -> the source of the cell tagged 'solution' right before its check."""
+    import nbformat
+
+    found = {}
+    for path in sorted((Path(__file__).parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        code = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        for cell, after in zip(code, code[1:], strict=False):
+            if "solution" in cell.metadata.get("tags", []) and after.source.startswith("check("):
+                found[after.source.split('"')[1]] = cell.source
+    return found
+
+
+def test_solution_reveals_each_exercises_reference_cell():
+    from helpers import solution
+
+    references = reference_cells()
+    assert set(references) == set(all_exercises())
+    for exercise_id, source in references.items():
+        assert str(solution(exercise_id)) == source, exercise_id
+
+
+def test_solution_shows_as_a_code_block_whose_text_is_the_code(tmp_path, monkeypatch):
+    from IPython.core.formatters import DisplayFormatter
+
+    from helpers import solution
+
+    monkeypatch.chdir(tmp_path)  # a workbook copy's kernel runs in workbook/, not in notebooks/
+    data, _ = DisplayFormatter().format(solution("01.2"))
+    code = reference_cells()["01.2"]
+    assert data["text/plain"] == code
+    assert data["text/markdown"].endswith(f"```python\n{code}\n```")
+    assert "01.2" in data["text/markdown"]
+    assert "01_setup_and_first_call.ipynb" in data["text/markdown"]
+    with pytest.raises(KeyError, match="01.1"):
+        solution("99.9")
+
+
+@pytest.fixture
+def fresh_kernel(monkeypatch):
+    """No check run yet in this 'kernel'."""
+    import helpers.exercises as exercises
+
+    monkeypatch.setattr(exercises, "LATEST", {})
+    monkeypatch.delenv("WORKBOOK_SCOPE", raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    return exercises
+
+
+def test_progress_counts_the_latest_verdicts_of_the_current_lesson(fresh_kernel, monkeypatch):
+    from helpers import progress
+
+    assert "No lesson yet" in progress()
+    copy = "/home/me/workbook/01_setup_and_first_call_workbook.ipynb"
+    monkeypatch.setenv("JPY_SESSION_NAME", copy)
+    assert progress() == "Lesson 01: 0 of 3 exercises passed; not yet: 01.1, 01.2, 01.3"
+    run("01.1", CASES["01.1"][0])
+    run("01.3", CASES["01.3"][0])
+    run("01.2", CASES["01.2"][1][0])
+    assert progress() == "Lesson 01: 2 of 3 exercises passed (01.1, 01.3); not yet: 01.2"
+    run("01.3", CASES["01.3"][1][0])  # a later wrong answer counts: the latest check decides
+    run("01.2", CASES["01.2"][0])
+    assert progress() == "Lesson 01: 2 of 3 exercises passed (01.1, 01.2); not yet: 01.3"
+    run("04.1", CASES["04.1"][0])  # the lesson of the latest check is the current one
+    assert progress() == "Lesson 04: 1 of 3 exercises passed (04.1); not yet: 04.2, 04.3"
+    assert progress("01").startswith("Lesson 01: 2 of 3")
+    assert repr(progress()) == str(progress())  # shows as plain lines, not a quoted string
+
+
+def test_progress_all_lists_every_lesson_and_a_total(fresh_kernel):
+    from helpers import progress
+
+    run("02.1", CASES["02.1"][0])
+    report = progress("all").splitlines()
+    lessons = sorted({i.split(".")[0] for i in all_exercises()})
+    assert [line.split(":")[0] for line in report[:-1]] == [f"Lesson {n}" for n in lessons]
+    assert report[1].startswith("Lesson 02: 1 of ") and report[0].startswith("Lesson 01: 0 of 3")
+    assert report[-1] == f"All lessons: 1 of {len(all_exercises())} exercises passed"
+    with pytest.raises(KeyError):
+        progress("99")
