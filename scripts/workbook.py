@@ -13,11 +13,14 @@ A workbook copy is its lesson with:
 - links to anything but a notebook re-pointed at notebooks/, so every link resolves
   (notebook links need no change: the workbook holds a notebook of every name).
 
-A copy keeps its lesson's file name, so its kernel files and finds recordings under the
-same scope (the notebook's stem, from WORKBOOK_SCOPE or JupyterLab's session name): its
-unchanged cells replay the lesson's recordings. Writing never overwrites a workbook
-notebook whose cells a learner has edited (each copy records a hash of the sources it was
-generated with) unless ``--force`` is given.
+A copy is named after its lesson with ``_workbook`` added (workbook/01_setup_and_first_call
+_workbook.ipynb), so its JupyterLab tab is not mistaken for the lesson's; links between
+notebooks point at the copies. Its setup cell also imports ``solution`` and ``progress``.
+The client files its recordings under the lesson's name without the suffix (the scope,
+from WORKBOOK_SCOPE or JupyterLab's session name), so unchanged cells replay the lesson's
+recordings. Copies under an older name (the lesson's own) are removed. Writing never
+overwrites a workbook notebook whose cells a learner has edited (each copy records a hash
+of the sources it was generated with) unless ``--force`` is given.
 
     python scripts/workbook.py           # (re)write workbook/ (make workbook)
     python scripts/workbook.py --check   # exit 1 if workbook/ is out of date (make test)
@@ -45,6 +48,15 @@ WORKBOOK = ROOT / "workbook"
 MARK = "# ✏️ Exercise: write your answer here"
 USES = "# ✏️ Uses your answer to an exercise above: it works once that check says PASS."
 NOTE_ID = "workbook-note"
+SUFFIX = "_workbook"  # helpers.client strips it again to find the lesson's recordings
+SETUP_IMPORT = "from helpers import check, default_model, hint, make_client, status"
+SETUP_IMPORT_COPY = ("from helpers import check, default_model, hint, make_client, progress, "
+                     "solution, status")
+
+
+def copy_name(lesson_name: str) -> str:
+    """The workbook file name of a lesson: '01_setup_and_first_call_workbook.ipynb'."""
+    return f"{Path(lesson_name).stem}{SUFFIX}.ipynb"
 
 
 def _python(source: str) -> str:
@@ -177,14 +189,14 @@ def _next_check(cells: list, start: int) -> str:
 
 
 def _repoint(markdown: str) -> str:
-    """Re-point relative links to non-notebook files at notebooks/ (seen from workbook/)."""
+    """Re-point relative links: a lesson's at its workbook copy, other files at notebooks/."""
 
     def fix(target: str) -> str:
         if nav.EXTERNAL.match(target) or target.startswith("#"):
             return target
         file_part, sep, anchor = target.partition("#")
         if nav.NAME.match(Path(file_part).name) and "/" not in file_part:
-            return target
+            return copy_name(file_part) + sep + anchor
         moved = os.path.relpath(NOTEBOOKS / file_part, WORKBOOK).replace(os.sep, "/")
         return moved + sep + anchor
 
@@ -204,8 +216,10 @@ def _note(lesson: Path) -> str:
                 "marked *✏️ Exercise*, then run the `check(...)` under each. The finished lessons, "
                 f"with outputs and reference answers, are in [notebooks/](../notebooks/{nav.INDEX}).")
     return ("> ✏️ **Workbook copy.** Run it from the top. Each exercise cell is left for you: replace "
-            "every `...` with your answer, then run the `check(...)` under it. The finished lesson, "
-            f"with outputs and reference answers, is [notebooks/{lesson.name}](../notebooks/{lesson.name}).")
+            "every `...` with your answer, then run the `check(...)` under it. Stuck? "
+            "`hint(\"NN.k\")` gives a hint and `solution(\"NN.k\")` shows the reference answer; "
+            "`progress()` counts the exercises you have passed. The finished lesson, with outputs and reference "
+            f"answers, is [notebooks/{lesson.name}](../notebooks/{lesson.name}).")
 
 
 def source_hash(nb) -> str:
@@ -234,6 +248,8 @@ def workbook_notebook(lesson: Path):
                     checks.add(next(j for j in range(i + 1, len(cells)) if cells[j].cell_type == "code"))
             elif i not in checks and left and _uses(cell.source, left):
                 cell.source = f"{USES}\n{cell.source}"
+            elif "setup" in tags and SETUP_IMPORT in cell.source:
+                cell.source = cell.source.replace(SETUP_IMPORT, SETUP_IMPORT_COPY, 1)
         elif cell.cell_type == "markdown":
             cell.source = _repoint(cell.source)
     note = nbformat.v4.new_markdown_cell(_note(lesson), metadata={"tags": ["workbook-note"]})
@@ -266,7 +282,7 @@ def edited_by_hand(path: Path) -> bool:
 def build(check: bool, force: bool = False) -> list[str]:
     """Write (or, with check, compare) every workbook notebook; return the problems."""
     lessons = nav.lessons(NOTEBOOKS)
-    wanted = {WORKBOOK / p.name: workbook_notebook(p) for p in lessons}
+    wanted = {WORKBOOK / copy_name(p.name): workbook_notebook(p) for p in lessons}
     problems: list[str] = []
     will_exist = {p.resolve() for p in wanted}
     for path, nb in wanted.items():
@@ -286,16 +302,22 @@ def build(check: bool, force: bool = False) -> list[str]:
             path.parent.mkdir(exist_ok=True)
             path.write_text(text, encoding="utf-8")
             print(f"wrote {rel}")
+    names = {p.name for p in lessons}
     for path in sorted(WORKBOOK.glob("*.ipynb")):
-        if path not in wanted and nav.NAME.match(path.name):
-            rel = path.relative_to(ROOT)
-            if check:
-                problems.append(f"{rel} has no lesson in notebooks/ any more")
-            elif edited_by_hand(path) and not force:
-                problems.append(f"{rel} has no lesson any more but has edits: left alone")
-            else:
-                path.unlink()
-                print(f"removed {rel}")
+        if path in wanted or not nav.NAME.match(path.name):
+            continue
+        rel = path.relative_to(ROOT)
+        renamed = path.name in names  # a copy under its lesson's own name, as before the suffix
+        why = f"is now {copy_name(path.name)}" if renamed else \
+            "has no lesson in notebooks/ any more"
+        if check:
+            problems.append(f"{rel} {why}")
+        elif edited_by_hand(path) and not force:
+            problems.append(f"{rel} {why} but has edits (your answers?): left alone; copy "
+                            "them over, then delete it or run `make workbook FORCE=1`")
+        else:
+            path.unlink()
+            print(f"removed {rel} ({why})")
     return problems
 
 

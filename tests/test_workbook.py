@@ -101,25 +101,28 @@ def tree(tmp_path, monkeypatch):
 
 
 def test_build_writes_stubs_clears_outputs_and_keeps_links_working(tree):
-    assert workbook.build(check=True) == ["workbook/00_index.ipynb is missing", "workbook/01_a.ipynb is missing",
-                                          "workbook/02_b.ipynb is missing"]
+    assert workbook.build(check=True) == ["workbook/00_index_workbook.ipynb is missing",
+                                          "workbook/01_a_workbook.ipynb is missing",
+                                          "workbook/02_b_workbook.ipynb is missing"]
     assert workbook.build(check=False) == []
     assert workbook.build(check=True) == []
-    nb = nbformat.read(tree / "workbook" / "01_a.ipynb", as_version=4)
+    nb = nbformat.read(tree / "workbook" / "01_a_workbook.ipynb", as_version=4)
     tags = [c.metadata.get("tags", []) for c in nb.cells]
     assert tags[:3] == [["setup"], ["nav-header"], ["workbook-note"]]
     stub = next(c for c in nb.cells if "exercise" in c.metadata.get("tags", []))
     assert stub.source == f"{workbook.MARK}\nanswer = ..." and stub.outputs == [] and stub.execution_count is None
     assert nb.cells[5].source == 'check("01.1", answer)'  # the check itself is unchanged
     assert nb.cells[6].source == f"{workbook.USES}\nprint(answer + 1)"  # a cell that needs the answer says so
-    assert "](../notebooks/img/p.png)" in nb.cells[3].source and "](02_b.ipynb)" in nb.cells[3].source
+    assert "](../notebooks/img/p.png)" in nb.cells[3].source
+    assert "](02_b_workbook.ipynb)" in nb.cells[3].source
+    assert "](00_index_workbook.ipynb)" in nb.cells[3].source
     assert "widgets" not in nb.metadata and nb.metadata["workbook"]["lesson"] == "../notebooks/01_a.ipynb"
     assert all(nav.broken_links(p) == [] for p in (tree / "workbook").glob("*.ipynb"))
 
 
 def test_build_leaves_a_learners_edits_alone_unless_forced(tree):
     workbook.build(check=False)
-    path = tree / "workbook" / "01_a.ipynb"
+    path = tree / "workbook" / "01_a_workbook.ipynb"
     nb = nbformat.read(path, as_version=4)
     stub = next(c for c in nb.cells if "exercise" in c.metadata.get("tags", []))
     stub.source = "answer = 41  # my try"
@@ -139,9 +142,56 @@ def test_a_workbook_copy_without_a_lesson_is_reported_then_removed(tree):
     workbook.build(check=False)
     (tree / "notebooks" / "02_b.ipynb").unlink()
     nav.sync(check=False, folder=tree / "notebooks")
-    assert "workbook/02_b.ipynb has no lesson in notebooks/ any more" in workbook.build(check=True)
+    gone = "workbook/02_b_workbook.ipynb has no lesson in notebooks/ any more"
+    assert gone in workbook.build(check=True)
     workbook.build(check=False)
-    assert not (tree / "workbook" / "02_b.ipynb").exists()
+    assert not (tree / "workbook" / "02_b_workbook.ipynb").exists()
+
+
+def test_copies_are_named_apart_from_their_lessons_and_old_names_are_removed(tree):
+    """Two tabs named 01_a.ipynb (lesson and copy) could not be told apart."""
+    book = tree / "workbook"
+    book.mkdir()
+    old = book / "01_a.ipynb"  # a copy generated under the lesson's own name, never edited
+    old.write_text(workbook.render(workbook.workbook_notebook(tree / "notebooks" / "01_a.ipynb")))
+    edited = book / "02_b.ipynb"
+    nb = workbook.workbook_notebook(tree / "notebooks" / "02_b.ipynb")
+    nb.cells[-2].source = "my answer"
+    nbformat.write(nb, edited)
+    assert "workbook/01_a.ipynb is now 01_a_workbook.ipynb" in workbook.build(check=True)
+    problems = workbook.build(check=False)
+    kept = "02_b.ipynb is now 02_b_workbook.ipynb but has edits"
+    assert len(problems) == 1 and kept in problems[0]
+    assert not old.exists() and edited.exists()
+    names = sorted(p.name for p in book.glob("*.ipynb"))
+    assert names == ["00_index_workbook.ipynb", "01_a_workbook.ipynb", "02_b.ipynb",
+                     "02_b_workbook.ipynb"]
+    assert all(workbook.copy_name(p.name) != p.name for p in nav.lessons(tree / "notebooks"))
+    workbook.build(check=False, force=True)
+    assert not edited.exists() and workbook.build(check=True) == []
+
+
+def test_the_setup_cell_of_a_copy_imports_solution_and_progress_and_nothing_else_changes():
+    for lesson in nav.lessons():
+        def setup_cell(nb):
+            return next(c for c in nb.cells if "setup" in c.metadata.get("tags", []))
+
+        original = setup_cell(nbformat.read(lesson, as_version=4)).source
+        setup = setup_cell(workbook.workbook_notebook(lesson))
+        assert setup.source == original.replace(workbook.SETUP_IMPORT, workbook.SETUP_IMPORT_COPY)
+        assert "progress, solution" in setup.source, lesson.name
+        names = ast.parse(setup.source).body[0].names
+        assert [a.name for a in names] == sorted(a.name for a in names)
+
+
+@pytest.mark.xfail(strict=True, reason="helpers.client._scope must drop a copy's _workbook suffix")
+def test_a_copy_finds_its_lessons_recordings(monkeypatch):
+    from helpers.client import _scope
+
+    monkeypatch.delenv("WORKBOOK_SCOPE", raising=False)
+    for lesson in nav.lessons():
+        monkeypatch.setenv("JPY_SESSION_NAME", f"workbook/{workbook.copy_name(lesson.name)}")
+        assert _scope(None) == lesson.stem
 
 
 def test_generation_is_deterministic():
@@ -157,7 +207,7 @@ def _text(cell) -> str:
 def test_workbook_copy_runs_says_not_yet_and_the_reference_answers_pass(lesson, monkeypatch):
     monkeypatch.setenv("WORKBOOK_BACKEND", "local")
     monkeypatch.setenv("WORKBOOK_REPLAY", "strict")
-    monkeypatch.setenv("WORKBOOK_SCOPE", lesson.stem)  # what JupyterLab's session name gives too
+    monkeypatch.setenv("WORKBOOK_SCOPE", lesson.stem)  # the copy's session name without _workbook
     monkeypatch.setenv("WORKBOOK_RECORDINGS", str(ROOT / "data" / "recordings"))
     copy = workbook.workbook_notebook(lesson)
     original = nbformat.read(lesson, as_version=4)
