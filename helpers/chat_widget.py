@@ -20,6 +20,7 @@ import openai
 
 from helpers.conversation import Conversation
 from helpers.live_view import ask
+from helpers.views import Box
 
 COLOURS = {"user": "#1f6feb", "assistant": "#2da44e", "system": "#8250df", "developer": "#8250df", "tool": "#9a6700"}
 
@@ -50,7 +51,7 @@ class ChatWidget:
         with warnings.catch_warnings():  # deprecated in ipywidgets 8 but still the only "Enter" event;
             warnings.simplefilter("ignore", DeprecationWarning)  # observing value would also fire on blur
             self.text.on_submit(lambda _text: self.submit())
-        self.view = w.VBox([self.transcript, w.HBox([self.text, self.button]), self.status])
+        self.view = Box([self.transcript, w.HBox([self.text, self.button]), self.status], what="Chat")
 
     def submit(self) -> bool:
         """Send the box's text; True when a reply came back."""

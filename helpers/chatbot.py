@@ -30,6 +30,7 @@ from helpers.costs import load_prices, price_call
 from helpers.live_view import Ticker, status_html
 from helpers.streaming import collect
 from helpers.tools import Toolbox
+from helpers.views import Box
 
 
 class BudgetExceeded(openai.OpenAIError):
@@ -134,8 +135,8 @@ class Chatbot:
             with warnings.catch_warnings():  # deprecated in ipywidgets 8, yet the only "Enter" event;
                 warnings.simplefilter("ignore", DeprecationWarning)  # observing value also fires on blur
                 self.box.on_submit(lambda _: self.submit())
-            self._view = widgets.VBox([self.transcript, self.live, self.info,
-                                       widgets.HBox([self.box, self.send])])
+            self._view = Box([self.transcript, self.live, self.info,
+                              widgets.HBox([self.box, self.send])], what="Chatbot")
         return self._view
 
     def submit(self) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 from helpers.live_view import ask
 from helpers.recordings import RecordingStore, request_key
 from helpers.settings import resolve_replay
+from helpers.views import Box
 
 RANGES = {"temperature": (0.0, 2.0, 0.1), "top_p": (0.0, 1.0, 0.05),
           "presence_penalty": (-2.0, 2.0, 0.1), "frequency_penalty": (-2.0, 2.0, 0.1)}
@@ -115,4 +116,4 @@ def live_slider(client: Any, model: str, messages: list[dict], param: str = "tem
 
     slider.observe(run, "value")
     run(first=True)
-    return widgets.VBox([widgets.HBox([slider, note]), view])
+    return Box([widgets.HBox([slider, note]), view], what=f"{param} slider")
