@@ -2,7 +2,9 @@
 
 Covers one probe per parameter: a small call (or two) whose result shows whether the
 parameter had its documented effect. Each probe returns a verdict ("honoured",
-"ignored", "changes output", "accepted" or "error: <exception>") and the evidence.
+"ignored", "changes output", "accepted", ``CUT_OFF`` or "error: <exception>") and the
+evidence. ``CUT_OFF`` means the answer hit the probe's token limit before it could show
+the effect (``finish_reason="length"``): not evidence of ignoring, only of a long answer.
 ``measure(client, model)`` runs them all and returns a pandas DataFrame. Works with any
 OpenAI-compatible client (the local backend, ``helpers.serve``, a gateway with a key).
 Leaves out parameters whose effect cannot be seen from one response (e.g. ``user``,
@@ -17,6 +19,10 @@ from typing import Any
 
 import openai
 
+CUT_OFF = "cut off (finish_reason=length)"
+# Room for the JSON probe's answer: a small model in JSON mode can write a long object
+# (measured on the local model: see tests/test_compat.py), and 60 tokens were not enough.
+JSON_TOKENS = 300
 SYSTEM = {"role": "system", "content": "You are a concise assistant."}
 ASK = [SYSTEM, {"role": "user", "content": "Describe the sea in one sentence."}]
 TOOL = {"type": "function", "function": {"name": "get_weather", "description": "Weather for a city.",
@@ -91,12 +97,16 @@ def response_format(c, model):
     messages = [{"role": "system", "content": "Reply in JSON with keys colour and hex."},
                 {"role": "user", "content": "Give a colour and its hex code."}]
     reply = c.chat.completions.create(model=model, messages=messages, response_format={"type": "json_object"},
-                                      max_completion_tokens=60, seed=1)
+                                      max_completion_tokens=JSON_TOKENS, seed=1)
+    text, finish = _text(reply), reply.choices[0].finish_reason
     try:
-        json.loads(_text(reply))
+        json.loads(text)
         return "honoured", "json_object: the content parses as JSON"
     except ValueError:
-        return "ignored", f"json_object: not JSON (finish_reason={reply.choices[0].finish_reason})"
+        pass
+    if finish == "length" and text.lstrip().startswith("{"):  # JSON so far, stopped by the limit
+        return CUT_OFF, f"json_object: {JSON_TOKENS} tokens were not enough to close the object"
+    return "ignored", f"json_object: not JSON (finish_reason={finish})"
 
 
 def tool_choice(c, model):
