@@ -1,0 +1,45 @@
+"""The local model's numerical settings: llama.cpp threads and batch size, from settings.
+
+Covers turning ``WORKBOOK_THREADS`` and ``WORKBOOK_N_BATCH`` (read from a mapping the
+caller passes, e.g. ``os.environ``) into keyword arguments for ``llama_cpp.Llama``.
+Both change the order of floating-point sums, so both can change a greedy text: the
+thread count splits the work, and the batch size decides how many prompt tokens are
+read per step (512, llama.cpp's default: the whole prompt at once with matrix products;
+8 or 1: small steps with other kernels). Tests use this to run the live suite under a
+second configuration (see CONTRIBUTING.md). Leaves out loading the model
+(``helpers.local_model``) and every setting that changes what the model may say
+(context size, sampling).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from helpers.errors import ConfigError
+
+DEFAULT_N_BATCH = 512  # llama-cpp-python's own default
+MAX_THREADS = 8
+
+
+def _positive(settings: Mapping[str, str], name: str) -> int | None:
+    raw = (settings.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError(f"{name} must be a whole number of at least 1, not {raw!r}.")
+    return value
+
+
+def llama_kwargs(settings: Mapping[str, str], cpu_count: int | None) -> dict[str, int]:
+    """``n_threads``, ``n_threads_batch``, ``n_batch`` and ``n_ubatch`` for ``Llama(...)``.
+
+    Threads: ``WORKBOOK_THREADS``, else all cores (at most 8). Batch: ``WORKBOOK_N_BATCH``,
+    else 512; the physical batch (``n_ubatch``) follows it, as llama.cpp caps it anyway.
+    """
+    threads = _positive(settings, "WORKBOOK_THREADS") or max(1, min(cpu_count or 1, MAX_THREADS))
+    batch = _positive(settings, "WORKBOOK_N_BATCH") or DEFAULT_N_BATCH
+    return {"n_threads": threads, "n_threads_batch": threads, "n_batch": batch, "n_ubatch": batch}

@@ -1,0 +1,30 @@
+"""helpers.local_numerics: threads and batch size for llama.cpp, from settings."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.errors import ConfigError
+from helpers.local_numerics import llama_kwargs
+
+
+def test_defaults_use_every_core_up_to_eight_and_a_512_batch():
+    assert llama_kwargs({}, 2) == {"n_threads": 2, "n_threads_batch": 2, "n_batch": 512, "n_ubatch": 512}
+    assert llama_kwargs({}, 64)["n_threads"] == 8
+    assert llama_kwargs({}, None)["n_threads"] == 1
+
+
+def test_settings_override_threads_and_batch_together_with_the_physical_batch():
+    got = llama_kwargs({"WORKBOOK_THREADS": "1", "WORKBOOK_N_BATCH": " 8 "}, 2)
+    assert got == {"n_threads": 1, "n_threads_batch": 1, "n_batch": 8, "n_ubatch": 8}
+
+
+def test_empty_values_mean_the_default():
+    assert llama_kwargs({"WORKBOOK_THREADS": "", "WORKBOOK_N_BATCH": ""}, 2) == llama_kwargs({}, 2)
+
+
+@pytest.mark.parametrize("name", ["WORKBOOK_THREADS", "WORKBOOK_N_BATCH"])
+@pytest.mark.parametrize("raw", ["0", "-4", "eight", "2.5"])
+def test_bad_values_are_refused_with_the_setting_named(name, raw):
+    with pytest.raises(ConfigError, match=f"{name} must be a whole number of at least 1, not '{raw}'"):
+        llama_kwargs({name: raw}, 2)
