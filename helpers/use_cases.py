@@ -4,7 +4,10 @@ Each function takes the client and model explicitly (so it runs on any backend, 
 or live), sets its parameters on purpose, and returns a :class:`Reply` that says whether
 the answer is complete, so a caller never mistakes a cut-off text for a finished one.
 Covers summarising, translating, outlining (Structured Outputs) and explaining code.
-Leaves out chunking of long documents and retries (lesson 15 shows those).
+Every call adds ``sampling_extra(model)`` (``reasoning_effort="none"`` on OpenAI's gpt-5.1
+and later, which accept ``temperature`` only then; nothing for any other model, so the
+local model's requests are unchanged). Leaves out chunking of long documents and retries
+(lesson 15 shows those).
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
+
+from helpers.model_catalog import sampling_extra
 
 SEED = 7  # fixed, so a re-run gives the same text where the backend honours seeds
 
@@ -50,6 +55,7 @@ def summarise(client: Any, model: str, text: str, *, sentences: int = 2, max_com
             {"role": "user", "content": f"Summarise this text:\n\n{text}"},
         ],
         temperature=0.2, seed=SEED, max_completion_tokens=max_completion_tokens,
+        **sampling_extra(model),
     )
     return _reply(response)
 
@@ -68,7 +74,7 @@ def translate(client: Any, model: str, text: str, language: str, *, max_completi
             {"role": "user", "content": text},
         ],
         temperature=0, seed=SEED, max_completion_tokens=max_completion_tokens,
-        **({} if "\n" in text.strip() else {"stop": ["\n"]}),
+        **({} if "\n" in text.strip() else {"stop": ["\n"]}), **sampling_extra(model),
     )
     return _reply(response)
 
@@ -99,7 +105,7 @@ def outline(client: Any, model: str, topic: str, *, sections: int = 3, temperatu
             {"role": "user", "content": f"Outline an article about {topic} in {sections} sections."},
         ],
         response_format=outline_format(sections), temperature=temperature, seed=SEED,
-        max_completion_tokens=max_completion_tokens,
+        max_completion_tokens=max_completion_tokens, **sampling_extra(model),
     )
     reply = _reply(response)
     if not reply.complete:
@@ -122,5 +128,6 @@ def explain_code(client: Any, model: str, code: str, *, audience: str = "a begin
             {"role": "user", "content": f"What does this code do?\n\n```python\n{code}\n```"},
         ],
         temperature=0.3, seed=SEED, max_completion_tokens=max_completion_tokens,
+        **sampling_extra(model),
     )
     return _reply(response)

@@ -56,3 +56,26 @@ def test_every_use_case_answers_on_the_local_model(client, model):
 def test_outline_checks_the_number_of_sections_itself():
     with pytest.raises(ValueError, match="asked for 3 sections, got 1"):
         use_cases.outline(ScriptedClient([('{"title": "t", "sections": [{"heading": "h", "points": ["a", "b"]}]}', "stop")]), "m", "tea")
+
+
+OUTLINE = '{"title": "t", "sections": [{"heading": "h", "points": ["a", "b"]}]}'
+EVERY_USE_CASE = {
+    "summarise": (lambda c, m: use_cases.summarise(c, m, "Tea is a drink."), "A drink."),
+    "translate": (lambda c, m: use_cases.translate(c, m, "Hello", "French"), "Bonjour"),
+    "outline": (lambda c, m: use_cases.outline(c, m, "tea", sections=1), OUTLINE),
+    "explain_code": (lambda c, m: use_cases.explain_code(c, m, "print(1)"), "It prints 1."),
+}
+
+
+@pytest.mark.parametrize("name", list(EVERY_USE_CASE))
+def test_a_use_case_adds_reasoning_effort_none_only_for_models_that_need_it(name):
+    """gpt-5.1+ accept temperature only with reasoning_effort='none'; the local model's
+    requests (and so its recordings) must not change."""
+    run, text = EVERY_USE_CASE[name]
+    for model, want in [("gpt-5.4-mini", {"reasoning_effort": "none"}), ("SmolLM2-135M-Instruct", {}),
+                        ("gpt-4o-mini", {})]:
+        spy = ScriptedClient([(text, "stop")])
+        run(spy, model)
+        call = spy.calls[0]
+        assert "temperature" in call, name
+        assert {k: call[k] for k in ("reasoning_effort",) if k in call} == want, (name, model)
