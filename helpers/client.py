@@ -20,6 +20,7 @@ from helpers import provenance
 from helpers.errors import ConfigError, WorkbookError, short_message
 from helpers.recordings import REPO_ROOT, RecordingStore
 from helpers.replay import AsyncReplayTransport, ReplayTransport
+from helpers.secrets import credentials, mask_url
 from helpers.settings import Settings, backend_reason, default_model, mask_key, resolve
 
 __all__ = ["make_client", "make_async_client", "default_model", "status"]
@@ -31,7 +32,8 @@ REPLAY_PLACEHOLDER_KEY = "replay-only-no-key"
 def _scope(scope: str | None) -> str:
     """Which notebook is calling: the argument, WORKBOOK_SCOPE, or JupyterLab's session name."""
     chosen = scope or os.environ.get("WORKBOOK_SCOPE") or Path(os.environ.get("JPY_SESSION_NAME", "")).stem
-    return chosen or "misc"
+    # A workbook copy (workbook/NN_topic_workbook.ipynb) files its calls with its lesson's.
+    return chosen.removesuffix("_workbook") or "misc"
 
 
 def _prepare(backend: str | None, replay: str | None, scope: str | None, kwargs: dict[str, Any]):
@@ -39,9 +41,11 @@ def _prepare(backend: str | None, replay: str | None, scope: str | None, kwargs:
     store = RecordingStore(scope=_scope(scope))
     base_path = httpx2.URL(settings.base_url).path
     key = settings.api_key or (LOCAL_PLACEHOLDER_KEY if settings.backend == "local" else REPLAY_PLACEHOLDER_KEY)
+    secrets = credentials(settings.api_key, settings.base_url, kwargs.get("default_headers"),
+                          kwargs.get("default_query"))
     _install_short_tracebacks()
     provenance.install()
-    return settings, store, base_path, key
+    return settings, store, base_path, key, secrets
 
 
 def make_client(backend: str | None = None, *, replay: str | None = None, scope: str | None = None,
@@ -53,14 +57,14 @@ def make_client(backend: str | None = None, *, replay: str | None = None, scope:
     ``wrap`` is a function (or a list, innermost first) that wraps the transport in
     another one, e.g. ``helpers.faults`` or ``helpers.cost_meter``.
     """
-    settings, store, base_path, key = _prepare(backend, replay, scope, openai_kwargs)
+    settings, store, base_path, key, secrets = _prepare(backend, replay, scope, openai_kwargs)
     if settings.backend == "local":
         from helpers.local_transport import LocalTransport
 
         inner: httpx2.BaseTransport = LocalTransport(settings.model)
     else:
         inner = httpx2.HTTPTransport()
-    transport: httpx2.BaseTransport = ReplayTransport(inner, settings.replay, store, base_path, [key])
+    transport: httpx2.BaseTransport = ReplayTransport(inner, settings.replay, store, base_path, secrets)
     for wrapper in ([wrap] if callable(wrap) else list(wrap or [])):
         transport = wrapper(transport)
     http_client = openai.DefaultHttpxClient(transport=transport)
@@ -70,14 +74,14 @@ def make_client(backend: str | None = None, *, replay: str | None = None, scope:
 def make_async_client(backend: str | None = None, *, replay: str | None = None, scope: str | None = None,
                       **openai_kwargs: Any) -> openai.AsyncOpenAI:
     """The ``openai.AsyncOpenAI`` twin of :func:`make_client`."""
-    settings, store, base_path, key = _prepare(backend, replay, scope, openai_kwargs)
+    settings, store, base_path, key, secrets = _prepare(backend, replay, scope, openai_kwargs)
     if settings.backend == "local":
         from helpers.local_transport import AsyncLocalTransport
 
         inner: httpx2.AsyncBaseTransport = AsyncLocalTransport(settings.model)
     else:
         inner = httpx2.AsyncHTTPTransport()
-    transport = AsyncReplayTransport(inner, settings.replay, store, base_path, [key])
+    transport = AsyncReplayTransport(inner, settings.replay, store, base_path, secrets)
     http_client = openai.DefaultAsyncHttpxClient(transport=transport)
     return openai.AsyncOpenAI(api_key=key, base_url=settings.base_url, http_client=http_client, **openai_kwargs)
 
@@ -92,7 +96,7 @@ def _describe(settings: Settings) -> dict[str, str]:
         "backend": settings.backend,
         "model": settings.model,
         "replay": settings.replay,
-        "base_url": settings.base_url,
+        "base_url": mask_url(settings.base_url),
         "api_key": mask_key(settings.api_key) if settings.backend == "openai" else "(none needed)",
         "recordings": shown,
     } | ({"note": reason} if (reason := backend_reason()) else {})

@@ -27,6 +27,7 @@ import httpx2
 from helpers import provenance
 from helpers.errors import ReplayMissError
 from helpers.recordings import KEPT_HEADERS, RecordingStore, request_key
+from helpers.secrets import scrub
 
 _COUNTS: dict[str, int] = defaultdict(int)
 # Per notebook cell: (the cell run it belongs to, the indices its calls got in that run,
@@ -140,7 +141,7 @@ class _Replay:
             provenance.served("recorded")
             return _served(committed[n % len(committed)], "recording"), key, stored, n
         if self.mode == "strict":
-            raise ReplayMissError(self._miss_message(stored, key))
+            raise ReplayMissError(scrub(self._miss_message(stored, key), self.secrets))
         cached = self.store.load(key, cached=True)
         if n < len(cached):
             provenance.served("cached")

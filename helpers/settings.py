@@ -62,8 +62,10 @@ def backend_reason() -> str | None:
     stray-key trap). None when WORKBOOK_BACKEND was set or no key is present."""
     if os.environ.get("WORKBOOK_BACKEND", "").strip() or not os.environ.get("OPENAI_API_KEY"):
         return None
-    return ("OPENAI_API_KEY is set in your environment, so calls go to "
-            f"{os.environ.get('OPENAI_BASE_URL') or DEFAULT_OPENAI_BASE_URL} and may cost money. "
+    from helpers.secrets import mask_url
+
+    url = mask_url(os.environ.get("OPENAI_BASE_URL") or DEFAULT_OPENAI_BASE_URL)
+    return (f"OPENAI_API_KEY is set in your environment, so calls go to {url} and may cost money. "
             "For the free embedded model instead: set WORKBOOK_BACKEND=local (or unset "
             "OPENAI_API_KEY) and restart the kernel, or use make_client('local').")
 

@@ -83,3 +83,35 @@ def test_in_a_notebook_a_replay_miss_is_a_short_error_not_a_deep_traceback():
     assert output.output_type == "error" and output.ename == "ReplayMissError"
     assert len(output.traceback) == 1 and "make record" in output.traceback[0]
     assert "httpx2" not in "".join(output.traceback)
+
+
+def test_status_hides_a_password_in_the_base_url(monkeypatch):
+    from helpers import status
+
+    secret = "hunter2" + "-" + "pass" * 3
+    monkeypatch.setenv("OPENAI_API_KEY", "sk" + "-abc" * 8)
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://user:{secret}@127.0.0.1:9/v1")
+    shown = repr(status())
+    assert secret not in shown and "user:***@127.0.0.1" in shown
+
+
+def test_a_replay_miss_never_quotes_a_credential(monkeypatch):
+    import pytest
+
+    from helpers import ReplayMissError
+
+    key = "sk" + "-" + "Q7w8E9r0" * 5
+    client = make_client("openai", replay="strict", api_key=key, base_url="http://127.0.0.1:9/v1",
+                         max_retries=0)
+    with pytest.raises(ReplayMissError) as info:
+        client.chat.completions.create(model="m", messages=[{"role": "user", "content": f"my key is {key}"}])
+    assert key[-12:] not in str(info.value) and key[3:15] not in str(info.value)
+
+
+def test_a_key_in_the_environment_is_named_as_the_reason_for_the_backend(monkeypatch):
+    from helpers import status
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk" + "-abc" * 8)
+    assert "OPENAI_API_KEY is set in your environment" in status()["note"]
+    monkeypatch.setenv("WORKBOOK_BACKEND", "openai")
+    assert "note" not in status()

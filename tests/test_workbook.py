@@ -184,7 +184,6 @@ def test_the_setup_cell_of_a_copy_imports_solution_and_progress_and_nothing_else
         assert [a.name for a in names] == sorted(a.name for a in names)
 
 
-@pytest.mark.xfail(strict=True, reason="helpers.client._scope must drop a copy's _workbook suffix")
 def test_a_copy_finds_its_lessons_recordings(monkeypatch):
     from helpers.client import _scope
 

@@ -36,7 +36,7 @@ def late_fee_tool(answer: Any) -> Result:
 
 @exercise("20.2", "Loop over the messages; skip 'system'; for an assistant message with tool_calls write "
           "one line per call like 'tool: opening_hours({\"day\": \"monday\"})'; otherwise "
-          "'**role**: content'. Join the lines with newlines.")
+          "'**role**: content'. Join them with blank lines (\"\\n\\n\"): Markdown runs single newlines together.")
 def transcript(answer: Any) -> Result:
     if not callable(answer):
         return Result(False, "pass the function itself (as_markdown), not its result.")
