@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from helpers.errors import LocalModelError
+from helpers.local_numerics import llama_kwargs
 
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 # The model's own training context; all of it is usable (about 190 MB of KV cache).
@@ -227,44 +228,14 @@ def _load():
             "llama-cpp-python is not installed; run `make setup` (it builds from source, ~5 min)."
         ) from err
     path = gguf_path()
-    threads = default_threads()
-    return Llama(
-        model_path=str(path),
-        n_ctx=N_CTX,
-        n_threads=threads,
-        n_threads_batch=threads,
-        n_batch=n_batch(),
-        verbose=False,
-    )
+    # Threads and prompt batch from WORKBOOK_THREADS / WORKBOOK_N_BATCH (helpers.local_numerics).
+    return Llama(model_path=str(path), n_ctx=N_CTX, verbose=False,
+                 **llama_kwargs(os.environ, os.cpu_count()))
 
 
 def default_threads() -> int:
-    """llama.cpp threads: ``WORKBOOK_THREADS``, else half the cores (at most 4, at least 1).
-
-    Not all cores: llama.cpp's threads spin while they wait for each other, so when
-    anything else runs (a browser beside the notebook, a second kernel) all-cores can be
-    ten times slower than one thread. ``benchmarks/threads.py`` measures 48 tokens for
-    every count, quiet and busy, and checks that this default is within 1.5x of the best
-    in both (2 cores here: 1 thread)."""
-    raw = os.environ.get("WORKBOOK_THREADS", "").strip()
-    if raw:
-        try:
-            return max(1, int(raw))
-        except ValueError as err:
-            raise LocalModelError(f"WORKBOOK_THREADS={raw!r} is not a whole number; "
-                                  "try WORKBOOK_THREADS=1.") from err
-    return max(1, min(4, (os.cpu_count() or 1) // 2))
-
-
-def n_batch() -> int:
-    """Prompt tokens evaluated per batch: ``WORKBOOK_N_BATCH``, else llama.cpp's 512. A
-    different value changes the floating-point sums (not the meaning), which is how the
-    tests check that nothing depends on one machine's exact numbers (CONTRIBUTING.md)."""
-    raw = os.environ.get("WORKBOOK_N_BATCH", "").strip()
-    try:
-        return max(1, int(raw)) if raw else 512
-    except ValueError as err:
-        raise LocalModelError(f"WORKBOOK_N_BATCH={raw!r} is not a whole number.") from err
+    """The llama.cpp thread count the model is loaded with on this machine."""
+    return llama_kwargs(os.environ, os.cpu_count())["n_threads"]
 
 
 def token_ids(text: str) -> list[int]:

@@ -18,7 +18,16 @@ from collections.abc import Mapping
 from helpers.errors import ConfigError
 
 DEFAULT_N_BATCH = 512  # llama-cpp-python's own default
-MAX_THREADS = 8
+MAX_THREADS = 4
+
+
+def default_threads(cpu_count: int | None) -> int:
+    """Half the cores, at most 4, at least 1. Not all cores: llama.cpp's threads spin while
+    they wait for each other, so when anything else runs (a browser beside the notebook, a
+    second kernel) all cores can be ten times slower than one thread.
+    ``benchmarks/threads.py`` measures 48 tokens for every count on a quiet and a busy
+    machine and checks that this default is within 1.5x of the best in both."""
+    return max(1, min(MAX_THREADS, (cpu_count or 1) // 2))
 
 
 def _positive(settings: Mapping[str, str], name: str) -> int | None:
@@ -37,9 +46,9 @@ def _positive(settings: Mapping[str, str], name: str) -> int | None:
 def llama_kwargs(settings: Mapping[str, str], cpu_count: int | None) -> dict[str, int]:
     """``n_threads``, ``n_threads_batch``, ``n_batch`` and ``n_ubatch`` for ``Llama(...)``.
 
-    Threads: ``WORKBOOK_THREADS``, else all cores (at most 8). Batch: ``WORKBOOK_N_BATCH``,
+    Threads: ``WORKBOOK_THREADS``, else :func:`default_threads`. Batch: ``WORKBOOK_N_BATCH``,
     else 512; the physical batch (``n_ubatch``) follows it, as llama.cpp caps it anyway.
     """
-    threads = _positive(settings, "WORKBOOK_THREADS") or max(1, min(cpu_count or 1, MAX_THREADS))
+    threads = _positive(settings, "WORKBOOK_THREADS") or default_threads(cpu_count)
     batch = _positive(settings, "WORKBOOK_N_BATCH") or DEFAULT_N_BATCH
     return {"n_threads": threads, "n_threads_batch": threads, "n_batch": batch, "n_ubatch": batch}

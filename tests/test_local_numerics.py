@@ -8,9 +8,9 @@ from helpers.errors import ConfigError
 from helpers.local_numerics import llama_kwargs
 
 
-def test_defaults_use_every_core_up_to_eight_and_a_512_batch():
-    assert llama_kwargs({}, 2) == {"n_threads": 2, "n_threads_batch": 2, "n_batch": 512, "n_ubatch": 512}
-    assert llama_kwargs({}, 64)["n_threads"] == 8
+def test_defaults_use_half_the_cores_up_to_four_and_a_512_batch():
+    assert llama_kwargs({}, 2) == {"n_threads": 1, "n_threads_batch": 1, "n_batch": 512, "n_ubatch": 512}
+    assert [llama_kwargs({}, n)["n_threads"] for n in (1, 4, 6, 8, 64)] == [1, 2, 3, 4, 4]
     assert llama_kwargs({}, None)["n_threads"] == 1
 
 
