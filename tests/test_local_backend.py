@@ -16,6 +16,7 @@ import openai
 import pytest
 from pydantic import BaseModel
 
+from helpers.local_generate import END_TOKENS
 from helpers.local_model import load_model
 
 CITY_SCHEMA = {
@@ -256,22 +257,35 @@ def test_n_choices_with_usage_summed_over_choices(client, model, ask):
 
 # -- stop -----------------------------------------------------------------------------------
 
+NO_END = {str(t): -100 for t in sorted(END_TOKENS)}  # the answer cannot end before its limit
+
+
 @pytest.fixture
-def counting_text(client, model, ask) -> str:
-    """The greedy answer to COUNTING, without stop sequences."""
-    text = content(client.chat.completions.create(model=model, messages=ask(COUNTING), temperature=0,
-                                                  max_completion_tokens=20))
-    assert "5" in text and "7" in text and ", 3" in text, text
-    return text
+def counting(client, model, ask) -> tuple[dict, str, list[str]]:
+    """A greedy request for COUNTING that always runs to its 20 tokens (end tokens banned),
+    its text and its tokens. Stop sequences are picked from this answer, whatever this CPU
+    and build made of the prompt: the tests never assume what the model wrote."""
+    kw = dict(model=model, messages=ask(COUNTING), temperature=0, max_completion_tokens=20, logit_bias=NO_END)
+    resp = client.chat.completions.create(**kw, logprobs=True)
+    assert resp.usage.completion_tokens == 20 and resp.choices[0].finish_reason == "length"
+    return kw, content(resp), tokens_of(resp.choices[0])
 
 
-@pytest.mark.parametrize("stop", ["5", ["7", "4"], ", 3", ["nowhere", ", 6,"]],
-                         ids=["string", "list", "across-tokens", "list-one-matches"])
-def test_stop_sequences_end_the_text_and_are_not_returned(client, model, ask, counting_text, stop):
+STOP_PICKS = {  # what to stop at, from the answer's tokens t
+    "string": lambda t: t[6],
+    "list": lambda t: [t[9], t[5]],
+    "across-tokens": lambda t: t[4] + t[5],
+    "list-one-matches": lambda t: ["nowhere in a count", t[6] + t[7]],
+}
+
+
+@pytest.mark.parametrize("pick", STOP_PICKS.values(), ids=STOP_PICKS.keys())
+def test_stop_sequences_end_the_text_and_are_not_returned(client, counting, pick):
+    kw, counting_text, tokens = counting
+    stop = pick(tokens)
     stops = [stop] if isinstance(stop, str) else stop
     cut = min(counting_text.find(s) for s in stops if s in counting_text)
-    resp = client.chat.completions.create(model=model, messages=ask(COUNTING), temperature=0,
-                                          max_completion_tokens=20, stop=stop)
+    resp = client.chat.completions.create(**kw, stop=stop)
     assert content(resp) == counting_text[:cut]
     assert resp.choices[0].finish_reason == "stop"
     assert not any(s in content(resp) for s in stops)
@@ -319,11 +333,13 @@ def test_streamed_text_equals_non_streamed_text_for_the_same_seed(client, model,
     assert streamed == plain
 
 
-def test_stream_with_stop_never_leaks_the_stop_text(client, model, ask, counting_text):
-    kw = dict(model=model, messages=ask(COUNTING), temperature=0, max_completion_tokens=20, stop=", 5")
+def test_stream_with_stop_never_leaks_the_stop_text(client, counting):
+    count_kw, counting_text, tokens = counting
+    stop = STOP_PICKS["across-tokens"](tokens)  # held back while it might still be forming
+    kw = dict(count_kw, stop=stop)
     deltas = [c.choices[0].delta.content or "" for c in client.chat.completions.create(**kw, stream=True)]
     assert "".join(deltas) == content(client.chat.completions.create(**kw))
-    assert "".join(deltas) == counting_text[:counting_text.find(", 5")]
+    assert "".join(deltas) == counting_text[:counting_text.find(stop)]
 
 
 def test_stream_with_n_and_logprobs(client, model, ask):
@@ -473,12 +489,13 @@ def test_logit_bias_minus_100_bans_the_greedy_first_token(client, model, ask):
 
 
 def test_logit_bias_plus_100_forces_a_token(client, model, ask):
-    [paris] = load_model().tokenize(b" Paris", add_bos=False)
     kw = dict(model=model, messages=ask("Name a fruit."), max_completion_tokens=4, logprobs=True, seed=2)
-    assert " Paris" not in tokens_of(client.chat.completions.create(**kw, temperature=0).choices[0])
-    forced = client.chat.completions.create(**kw, logit_bias={str(paris): 100})
-    assert tokens_of(forced.choices[0]) == [" Paris"] * 4
-    assert content(forced) == " Paris" * 4
+    greedy = tokens_of(client.chat.completions.create(**kw, temperature=0).choices[0])
+    word = next(w for w in (" Paris", " London") if w not in greedy)  # one the model did not pick itself
+    [token] = load_model().tokenize(word.encode(), add_bos=False)
+    forced = client.chat.completions.create(**kw, logit_bias={str(token): 100})
+    assert tokens_of(forced.choices[0]) == [word] * 4
+    assert content(forced) == word * 4
 
 
 # -- tools ----------------------------------------------------------------------------------
