@@ -28,6 +28,7 @@ from helpers.chat_widget import transcript_html
 from helpers.conversation import Conversation
 from helpers.costs import load_prices, price_call
 from helpers.live_view import Ticker, status_html
+from helpers.model_catalog import sampling_extra
 from helpers.streaming import collect
 from helpers.tools import Toolbox
 from helpers.views import Box
@@ -48,7 +49,8 @@ class Chatbot:
         self.price_as = price_as  # price the tokens as this model's (e.g. to see a local chat's cost on OpenAI)
         self.toolbox, self.history_tokens, self.budget_usd = toolbox, history_tokens, budget_usd
         self.max_rounds = max_rounds
-        self.params = {"max_completion_tokens": 120, **params}
+        # reasoning_effort="none" where OpenAI needs it for sampling parameters ({} locally)
+        self.params = {"max_completion_tokens": 120, **sampling_extra(model), **params}
         if budget_usd is not None and load_prices().get(price_as or model) is None:
             raise ValueError(f"budget_usd needs a price for {price_as or model!r} and data/prices.json has "
                              "none: pass price_as='<a priced model>' or leave budget_usd out.")
