@@ -2,11 +2,12 @@
 
 Covers turning ``WORKBOOK_THREADS`` and ``WORKBOOK_N_BATCH`` (read from a mapping the
 caller passes, e.g. ``os.environ``) into keyword arguments for ``llama_cpp.Llama``.
-Both change the order of floating-point sums, so both can change a greedy text: the
-thread count splits the work, and the batch size decides how many prompt tokens are
-read per step (512, llama.cpp's default: the whole prompt at once with matrix products;
-8 or 1: small steps with other kernels). Tests use this to run the live suite under a
-second configuration (see CONTRIBUTING.md). Leaves out loading the model
+The batch size decides how many prompt tokens llama.cpp reads per step: 512 (its
+default) reads a short prompt in one step with matrix products, 1 reads it token by
+token with other kernels. That changes the floating-point results: measured on 40 short
+prompts, greedy text differs in 25 with ``WORKBOOK_N_BATCH=1`` (8: in 1), while 1 or 2
+threads give bit-identical logits. Tests use this to run the live suite under a second,
+numerically different configuration (see CONTRIBUTING.md). Leaves out loading the model
 (``helpers.local_model``) and every setting that changes what the model may say
 (context size, sampling).
 """
