@@ -10,9 +10,12 @@ temporary ``WORKBOOK_CACHE`` and whatever the test module passes: the default se
 Debian's Chromium (``/usr/bin/chromium`` or ``WORKBOOK_CHROMIUM``) through Playwright;
 without it the tests FAIL saying how to install it. :class:`Notebook` does what a person
 does in JupyterLab (menus, clicks, typing, Shift+Enter, restarting the kernel) and reads
-what the page shows. Every page a test opens is registered, and ``shoot_on_failure`` saves
-a screenshot of each, named after the failed test, to the git-ignored ``.cache/browser/``.
-Leaves out the scenarios themselves (``tests/test_browser*.py``).
+what the page shows; each page opens its notebook in a workspace of its own, so it shows
+no tab an earlier test opened. Fixtures, which a test module takes by assigning them to
+its own names: ``browser`` (one Chromium per module), ``page`` (a page per test, needing
+the module's ``lab``; its kernels stop afterwards) and the autouse ``shoot_on_failure``:
+after a failed test every open page is saved, named after the test, to the git-ignored
+``.cache/browser/``. Leaves out the scenarios themselves (``tests/test_browser*.py``).
 """
 
 from __future__ import annotations
@@ -37,8 +40,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / ".cache" / "browser"
 TIMINGS = SHOTS / "timings.json"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 # JupyterLab user settings for the run: every cell in the DOM (no virtual scrolling), no news.
 LAB_SETTINGS = {
     "notebook-extension/tracker": {"windowingMode": "none"},
@@ -55,34 +64,42 @@ NO_PROMPT_BUSY = """() => {
   const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
   return prompts.length > 0 && !prompts.some(p => p.textContent.includes('*'));
 }"""
-SOME_PROMPT_BUSY = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
-  .some(p => p.textContent.includes('*'))"""
-# Watch an element: the time (performance.now) of its first change of text, and whether a
-# .workbook-progress element ever appeared inside it, from the moment the watch starts.
-WATCH = """([el, name]) => {
-  const w = {start: performance.now(), first: null, progress: false, texts: [el.innerText]};
+SOME_PROMPT_BUSY = """() => [
+  ...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')
+].some(p => p.textContent.includes('*'))"""
+# Watch an element from now on: every change of its text (and of the text of the part
+# that ``sel`` selects, when given) with the time since the watch started (performance.now),
+# and whether a .workbook-progress element was ever inside it.
+WATCH = """([el, name, sel]) => {
+  const part = () => {
+    const p = sel ? el.querySelector(sel) : null;
+    return p ? p.innerText : null;
+  };
+  const w = {start: performance.now(), progress: false, log: [], last: el.innerText};
   const look = () => {
     if (el.querySelector('.workbook-progress')) w.progress = true;
     const text = el.innerText;
-    if (text !== w.texts[w.texts.length - 1]) {
-      if (w.first === null) w.first = performance.now() - w.start;
-      if (w.texts.length < 400) w.texts.push(text);
+    if (text !== w.last && w.log.length < 2000) {
+      w.last = text;
+      w.log.push([performance.now() - w.start, text, part()]);
     }
   };
   const observer = new MutationObserver(look);
   observer.observe(el, {childList: true, subtree: true, characterData: true, attributes: true});
   window.__watch = window.__watch || {};
   window.__watch[name] = w;
-  w.stop = () => observer.disconnect();
 }"""
 
 
 def chromium() -> str:
     path = os.environ.get("WORKBOOK_CHROMIUM") or "/usr/bin/chromium"
     if not Path(path).exists():
-        pytest.fail(f"No Chromium at {path}. The browser tests drive a real Chromium: install Debian's "
-                    "(`apt-get install -y chromium chromium-driver`, which .ci/run does as root), or point "
-                    "WORKBOOK_CHROMIUM at a Chromium/Chrome binary.", pytrace=False)
+        pytest.fail(
+            f"No Chromium at {path}. The browser tests drive a real Chromium: install Debian's "
+            "(`apt-get install -y chromium chromium-driver`, which .ci/run does as root), or point "
+            "WORKBOOK_CHROMIUM at a Chromium/Chrome binary.",
+            pytrace=False,
+        )
     return path
 
 
@@ -96,7 +113,9 @@ def free_port() -> int:
 def lesson(folder: str, number: str) -> Path:
     """The one notebook ``<folder>/<number>_*.ipynb`` (file names may change; numbers do not)."""
     found = sorted((ROOT / folder).glob(f"{number}_*.ipynb"))
-    assert len(found) == 1, f"expected one {folder}/{number}_*.ipynb, found {[p.name for p in found]}"
+    assert len(found) == 1, (
+        f"expected one {folder}/{number}_*.ipynb, found {[p.name for p in found]}"
+    )
     return found[0]
 
 
@@ -124,11 +143,15 @@ class Lab:
         return source.name
 
     def url(self, name: str) -> str:
-        return f"{self.base}/lab/tree/{name}?token={self.token}"
+        """The notebook in a workspace of its own, emptied first (``reset``): a page shows this
+        notebook only, not every tab an earlier test of the same server opened."""
+        workspace = re.sub(r"[^A-Za-z0-9]+", "-", name) + f"-{os.urandom(3).hex()}"
+        return f"{self.base}/lab/workspaces/{workspace}/tree/{name}?reset&token={self.token}"
 
     def _api(self, method: str, path: str) -> Any:
-        request = urllib.request.Request(f"{self.base}{path}", method=method,
-                                         headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(
+            f"{self.base}{path}", method=method, headers={"Authorization": f"token {self.token}"}
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             body = response.read()
         return json.loads(body) if body else None
@@ -147,12 +170,19 @@ class Lab:
 
 def lab_environment(tmp: Path, **overrides: str) -> dict[str, str]:
     """The server's environment: no OPENAI_*/WORKBOOK_* from outside, one thread, a fresh cache."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("OPENAI_", "WORKBOOK_")) and k != "JPY_SESSION_NAME"}
-    env.update(WORKBOOK_THREADS="1", WORKBOOK_CACHE=str(tmp / "cache" / "replay"),
-               JUPYTER_CONFIG_DIR=str(tmp / "config"), JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
-               JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OPENAI_", "WORKBOOK_")) and k != "JPY_SESSION_NAME"
+    }
+    env.update(
+        WORKBOOK_THREADS="1",
+        WORKBOOK_CACHE=str(tmp / "cache" / "replay"),
+        JUPYTER_CONFIG_DIR=str(tmp / "config"),
+        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+    )
     env.update(overrides)
     return env
 
@@ -167,14 +197,23 @@ def running_lab(tmp: Path, **overrides: str) -> Iterator[Lab]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(values))
     port, token = free_port(), os.urandom(16).hex()
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}"]
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={work}",
+    ]
     if os.geteuid() == 0:
         command.append("--allow-root")  # JupyterLab refuses to run as root otherwise
     log_path = tmp / "jupyterlab.log"
     log = log_path.open("w")
-    server = subprocess.Popen(command, env=lab_environment(tmp, **overrides), stdout=log,
-                              stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        command, env=lab_environment(tmp, **overrides), stdout=log, stderr=subprocess.STDOUT
+    )
     lab = Lab(f"http://127.0.0.1:{port}", token, work, log_path)
     try:
         deadline = time.monotonic() + 90
@@ -215,6 +254,13 @@ def launch_chromium() -> Iterator[Any]:
             browser.close()
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for the module's tests."""
+    with launch_chromium() as chrome:
+        yield chrome
+
+
 def new_page(browser: Any) -> Any:
     page = browser.new_page(viewport=VIEWPORT)
     PAGES.append(page)
@@ -222,25 +268,44 @@ def new_page(browser: Any) -> Any:
 
 
 def shoot(page: Any, name: str) -> Path:
-    """Save a screenshot of the whole viewport as .cache/browser/<name>.png."""
+    """Save a screenshot of a page's viewport (or of one element) as .cache/browser/<name>.png."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '_', name)}.png"
     page.screenshot(path=str(path))
     return path
 
 
+def shoot_failure(name: str, pages: list[Any]) -> None:
+    """A screenshot of each page still open: <name>-FAILED[-n].png."""
+    for n, page in enumerate(p for p in pages if not p.is_closed()):
+        try:
+            path = shoot(page, f"{name}-FAILED" + (f"-{n}" if n else ""))
+            print(f"\nscreenshot of the failure: {path}")
+        except Exception as err:  # pragma: no cover - the page died with the test
+            print(f"\nno screenshot: {err}")
+
+
 @pytest.fixture(autouse=True)
 def shoot_on_failure(request):
-    """After a failed test, a screenshot of every open page: <test name>-FAILED[-n].png."""
-    failed_before = request.session.testsfailed
+    """After a failed test, a screenshot of every page still open (pages of longer-lived
+    fixtures; the ``page`` fixture shoots its own before closing it)."""
+    failed_before = request.session.testsfailed  # counted when the call's report is logged
     yield
     if request.session.testsfailed > failed_before:
-        for n, page in enumerate(p for p in PAGES if not p.is_closed()):
-            try:
-                path = shoot(page, f"{request.node.name}-FAILED" + (f"-{n}" if n else ""))
-                print(f"\nscreenshot of the failure: {path}")
-            except Exception as err:  # pragma: no cover - the page died with the test
-                print(f"\nno screenshot: {err}")
+        shoot_failure(request.node.name, PAGES)
+
+
+@pytest.fixture
+def page(request, browser, lab):
+    """A fresh page for one test (the module defines ``browser`` and ``lab``); on failure a
+    screenshot; afterwards the page closes and the server's kernels stop."""
+    failed_before = request.session.testsfailed
+    tab = new_page(browser)
+    yield tab
+    if request.session.testsfailed > failed_before:
+        shoot_failure(request.node.name, [tab])
+    tab.close()
+    lab.stop_kernels()
 
 
 class Notebook:
@@ -276,25 +341,28 @@ class Notebook:
 
     def restart_kernel(self) -> None:
         """Kernel menu > Restart Kernel…, confirm the dialog, wait until idle."""
-        self.menu("Kernel", re.compile(r"^Restart Kernel…?$"))
+        self.menu("Kernel", re.compile(r"^Restart Kernel…"))  # not "Restart Kernel and …"
         dialog = self.page.locator(".jp-Dialog")
-        dialog.get_by_role("button", name=re.compile("Restart")).click()
+        dialog.get_by_role("button", name="Confirm Kernel Restart").click()
         dialog.wait_for(state="detached", timeout=30_000)
-        self.page.get_by_text("Python 3 (ipykernel) | Restarting").wait_for(state="detached", timeout=60_000)
+        try:  # the status leaves Idle while the kernel restarts (it may be too quick to see)
+            self.page.get_by_text(IDLE).wait_for(state="detached", timeout=10_000)
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError: it was quicker
+            pass
         self.wait_idle(120)
 
     # -- cells -----------------------------------------------------------------------------
     def cell(self, source_text: str) -> Any:
-        """The one code cell whose source contains ``source_text``."""
-        cells = self.page.locator(".jp-CodeCell").filter(
-            has=self.page.locator(".jp-InputArea-editor", has_text=source_text))
-        count = cells.count()
-        assert count == 1, f"expected one code cell containing {source_text!r}, found {count}"
-        return cells.first
-
-    def cell_after(self, source_text: str) -> Any:
-        """The cell right after the one containing ``source_text``."""
-        return self.cell(source_text).locator("xpath=following-sibling::div[contains(@class,'jp-Cell')][1]")
+        """The one code cell whose source contains ``source_text`` (by position: it stays
+        the same cell when its source is retyped, until a cell is inserted above it)."""
+        texts = self.page.locator(
+            ".jp-Notebook .jp-CodeCell .jp-InputArea-editor"
+        ).all_inner_texts()
+        hits = [i for i, text in enumerate(texts) if source_text in text.replace("\u00a0", " ")]
+        assert len(hits) == 1, (
+            f"expected one code cell containing {source_text!r}, found {len(hits)}"
+        )
+        return self.page.locator(".jp-Notebook .jp-CodeCell").nth(hits[0])
 
     @staticmethod
     def prompt(cell: Any) -> str:
@@ -308,7 +376,9 @@ class Notebook:
         self.page.wait_for_function(
             "([el, old]) => { const t = el.querySelector('.jp-InputPrompt').textContent;"
             " return /\\[\\d+\\]/.test(t) && t.trim() !== old; }",
-            arg=[cell.element_handle(), before], timeout=timeout_s * 1000)
+            arg=[cell.element_handle(), before],
+            timeout=timeout_s * 1000,
+        )
 
     def type_source(self, cell: Any, code: str, *, paste: bool = False) -> str:
         """Replace the cell's source: keys typed one by one (or pasted); the text it now holds."""
@@ -331,23 +401,32 @@ class Notebook:
         new.locator(".cm-content").wait_for()
         typed = self.type_source(new, code)
         assert typed == code, f"the new cell holds {typed!r}, not {code!r}"
-        return self.page.locator(".jp-CodeCell").filter(
-            has=self.page.locator(".jp-InputArea-editor", has_text=code)).last
+        return self.cell(code)
 
     @staticmethod
     def output_text(cell: Any) -> str:
-        return cell.locator(".jp-OutputArea").inner_text()
+        """What the cell's outputs show (without the execution-count prompts)."""
+        return "\n".join(cell.locator(".jp-OutputArea-output").all_inner_texts())
+
+    def save(self) -> None:
+        """Ctrl+S; wait until the notebook is no longer marked as changed."""
+        self.page.keyboard.press("Control+s")
+        self.page.wait_for_function(
+            "() => !document.querySelector('.jp-mod-dirty')", timeout=30_000
+        )
 
     def errors(self) -> list[str]:
         """The text of every error or stderr output on the page."""
         return [e.inner_text() for e in self.page.locator(STDERR).all()]
 
-    def watch(self, element: Any, name: str) -> None:
-        """Start watching an element (see WATCH): first change of text, progress seen."""
-        self.page.evaluate(WATCH, [element.element_handle(), name])
+    def watch(self, element: Any, name: str, part: str | None = None) -> None:
+        """Start watching an element (see WATCH)."""
+        self.page.evaluate(WATCH, [element.element_handle(), name, part])
 
     def watched(self, name: str) -> dict[str, Any]:
+        """{'progress': bool, 'log': [[ms since the watch began, text, part's text], ...]}."""
         return self.page.evaluate(
             "name => { const w = window.__watch[name];"
-            " return {first: w.first, progress: w.progress, texts: w.texts,"
-            " now: performance.now() - w.start}; }", name)
+            " return {progress: w.progress, log: w.log}; }",
+            name,
+        )

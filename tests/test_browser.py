@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 
+import browser_lab
 import nbformat
 import pytest
 from browser_lab import (
@@ -28,10 +29,10 @@ from browser_lab import (
     new_page,
     running_lab,
     shoot,
-    shoot_on_failure,  # noqa: F401 - a fixture: a screenshot when a test fails
 )
 
 LESSON = ROOT / "notebooks" / "04_temperature.ipynb"
+shoot_on_failure = browser_lab.shoot_on_failure  # a fixture: a screenshot when a test fails
 
 
 def sha256(path) -> str:
@@ -41,8 +42,12 @@ def sha256(path) -> str:
 @pytest.fixture
 def lab(tmp_path):
     """A JupyterLab server (strict replay, local backend) on a copy of lesson 04."""
-    with running_lab(tmp_path, WORKBOOK_BACKEND="local", WORKBOOK_REPLAY="strict",
-                     WORKBOOK_RECORDINGS=str(ROOT / "data" / "recordings")) as server:
+    with running_lab(
+        tmp_path,
+        WORKBOOK_BACKEND="local",
+        WORKBOOK_REPLAY="strict",
+        WORKBOOK_RECORDINGS=str(ROOT / "data" / "recordings"),
+    ) as server:
         yield server, server.add(LESSON)
 
 
@@ -59,7 +64,9 @@ def test_lesson_04_runs_in_chromium_and_the_slider_changes_the_text(lab):
         assert errors.count() == 0, f"a cell shows an error: {errors.first.inner_text()[:1500]}"
 
         # The live slider: the box whose note says strict replay offers recorded values only.
-        box = page.locator(".widget-vbox", has=page.locator(".widget-hbox", has_text="strict replay")).last
+        box = page.locator(
+            ".widget-vbox", has=page.locator(".widget-hbox", has_text="strict replay")
+        ).last
         view = box.locator(".widget-html-content").last
         readout = box.locator(".widget-readout")
         handle = box.locator(".noUi-handle")
@@ -68,17 +75,25 @@ def test_lesson_04_runs_in_chromium_and_the_slider_changes_the_text(lab):
         newest_before = view.locator(":scope > div > div").last.inner_text()
 
         track, knob = box.locator(".noUi-base").bounding_box(), handle.bounding_box()
-        options = int(float(handle.get_attribute("aria-valuemax"))) + 1  # SelectionSlider: an index per option
+        options = (
+            int(float(handle.get_attribute("aria-valuemax"))) + 1
+        )  # SelectionSlider: an index per option
         x, y = knob["x"] + knob["width"] / 2, knob["y"] + knob["height"] / 2
         page.mouse.move(x, y)
         page.mouse.down()
         page.mouse.move(x + track["width"] / (options - 1), y, steps=5)  # one option to the right
         page.mouse.up()
-        page.wait_for_function("([el, old]) => el.innerText !== old",
-                               arg=[view.element_handle(), text_before], timeout=60_000)
+        page.wait_for_function(
+            "([el, old]) => el.innerText !== old",
+            arg=[view.element_handle(), text_before],
+            timeout=60_000,
+        )
         # the panel may draw the new title before its text: wait for its status line too
-        page.wait_for_function("el => el.querySelectorAll('.workbook-provenance').length > 1",
-                               arg=view.element_handle(), timeout=60_000)
+        page.wait_for_function(
+            "el => el.querySelectorAll('.workbook-provenance').length > 1",
+            arg=view.element_handle(),
+            timeout=60_000,
+        )
 
         value_after = readout.inner_text()
         panels = [p.inner_text() for p in view.locator(":scope > div > div").all()]
@@ -87,18 +102,29 @@ def test_lesson_04_runs_in_chromium_and_the_slider_changes_the_text(lab):
         assert panels[1].startswith(f"temperature={float(value_after):g}")
         new_text = panels[1].split("\n", 1)[1].strip()
         old_text = newest_before.split("\n", 1)[1].strip()
-        assert new_text and new_text != old_text, "moving the slider did not change the generated text"
+        assert new_text and new_text != old_text, (
+            "moving the slider did not change the generated text"
+        )
         assert errors.count() == 0
 
         shoot(page, "04_temperature_slider_full")
-        page.locator(".jp-CodeCell", has=box).screenshot(path=str(SHOTS / "04_temperature_slider.png"))
+        page.locator(".jp-CodeCell", has=box).screenshot(
+            path=str(SHOTS / "04_temperature_slider.png")
+        )
 
         page.keyboard.press("Control+s")  # save the COPY, to read its outputs back
         page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=30_000)
 
     saved = nbformat.read(server.root / name, as_version=4)
-    failed = [o for c in saved.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    failed = [
+        o
+        for c in saved.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if o.output_type == "error"
+    ]
     assert failed == []
-    assert sum(1 for c in saved.cells if c.cell_type == "code" and c.execution_count) == \
-        sum(1 for c in saved.cells if c.cell_type == "code")
+    assert sum(1 for c in saved.cells if c.cell_type == "code" and c.execution_count) == sum(
+        1 for c in saved.cells if c.cell_type == "code"
+    )
     assert sha256(LESSON) == committed, "the committed notebook was modified"
