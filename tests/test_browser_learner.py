@@ -411,6 +411,7 @@ class TestLesson04:
             PANEL_DONE, arg=[view.element_handle(), "temperature=0.7"], timeout=60_000
         )
         assert view.locator('span[style*="cf222e"]').count() == 0, view.inner_text()
+        shoot(cell, "04_after_reload_slider")
 
 
 # -- lesson 20: the capstone chat keeps talking and resumes --------------------------------
@@ -424,6 +425,7 @@ CHAT = "mine.view"
 INPUT = 'input[placeholder="Type a message and press Enter"]'
 TYPING_DELAY_MS = 100  # a quick typist (10 keys a second), then Enter at once; at 25 keys a
 # second (40 ms) the last key is lost: Enter sends "submit" before ipywidgets syncs the value
+STALE = "after reply {} the chat still shows a progress line instead of where the answer came from"
 # The chat has settled: the transcript has one more assistant row, or an error is shown.
 SETTLED = """([box, rows]) => {
   const transcript = box.querySelector('.widget-html-content').innerText;
@@ -449,6 +451,8 @@ def test_lesson_20_chat_answers_three_messages_and_resumes_after_a_restart(page,
         rows = sum(1 for r in transcript_rows(box) if r.startswith("assistant"))
         if n == 0:
             book.watch(box, "chat")
+        else:  # seconds after the previous reply: its final status, no stale progress line
+            assert box.locator(".workbook-progress").count() == 0, STALE.format(n)
         box.locator(INPUT).click()
         page.keyboard.type(message, delay=TYPING_DELAY_MS)
         started = time.perf_counter()
@@ -478,6 +482,8 @@ def test_lesson_20_chat_answers_three_messages_and_resumes_after_a_restart(page,
             assert book.watched("chat")["progress"], (
                 "no progress shown while the first reply was generated"
             )
+    page.wait_for_timeout(1500)
+    assert box.locator(".workbook-progress").count() == 0, STALE.format(len(MESSAGES))
     shoot(page, "20_chat_three_messages")
     record_timing("lesson20_chat_replies_s", {"replies_s": replies})
 
