@@ -13,6 +13,7 @@ testable without a browser. Leaves out tools and cost limits (capstone).
 from __future__ import annotations
 
 import html
+import threading
 import warnings
 from typing import Any
 
@@ -20,7 +21,7 @@ import openai
 
 from helpers.conversation import Conversation
 from helpers.live_view import ask
-from helpers.views import Box
+from helpers.views import Box, later
 
 COLOURS = {"user": "#1f6feb", "assistant": "#2da44e", "system": "#8250df", "developer": "#8250df", "tool": "#9a6700"}
 
@@ -44,17 +45,26 @@ class ChatWidget:
 
         self.client, self.model, self.conversation, self.params = client, model, conversation, params
         self.text = w.Text(placeholder="Type a message and press Enter", layout=w.Layout(width="70%"))
+        self._busy = threading.Lock()
         self.button = w.Button(description="Send", button_style="primary")
         self.transcript = w.HTML(transcript_html(conversation.messages))
         self.status = w.HTML("")
-        self.button.on_click(lambda _button: self.submit())
+        self.button.on_click(later(self.submit))
         with warnings.catch_warnings():  # deprecated in ipywidgets 8 but still the only "Enter" event;
             warnings.simplefilter("ignore", DeprecationWarning)  # observing value would also fire on blur
-            self.text.on_submit(lambda _text: self.submit())
+            self.text.on_submit(later(self.submit))
         self.view = Box([self.transcript, w.HBox([self.text, self.button]), self.status], what="Chat")
 
     def submit(self) -> bool:
-        """Send the box's text; True when a reply came back."""
+        """Send the box's text; True when a reply came back (False at once while busy)."""
+        if not self._busy.acquire(blocking=False):  # Enter pressed again while answering
+            return False
+        try:
+            return self._submit()
+        finally:
+            self._busy.release()
+
+    def _submit(self) -> bool:
         text = self.text.value.strip()
         if not text:
             self.status.value = "<i>Type something first.</i>"

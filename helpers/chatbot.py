@@ -15,6 +15,7 @@ status line. Leaves out several users, async, and retrying a stream that broke h
 from __future__ import annotations
 
 import html
+import threading
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -31,7 +32,7 @@ from helpers.live_view import Ticker, status_html
 from helpers.model_catalog import sampling_extra
 from helpers.streaming import collect
 from helpers.tools import Toolbox
-from helpers.views import Box
+from helpers.views import Box, later
 
 
 class BudgetExceeded(openai.OpenAIError):
@@ -57,6 +58,7 @@ class Chatbot:
         if not store.messages(name):
             store.append(name, {"role": "system", "content": system})
         self._view: widgets.VBox | None = None
+        self._busy = threading.Lock()
 
     @property
     def messages(self) -> list[dict]:
@@ -133,16 +135,25 @@ class Chatbot:
             self.info = widgets.HTML(html.escape(self.status()))
             self.box = widgets.Text(placeholder="Type a message and press Enter", layout=widgets.Layout(width="70%"))
             self.send = widgets.Button(description="Send", button_style="primary")
-            self.send.on_click(lambda _: self.submit())
+            self.send.on_click(later(self.submit))
             with warnings.catch_warnings():  # deprecated in ipywidgets 8, yet the only "Enter" event;
                 warnings.simplefilter("ignore", DeprecationWarning)  # observing value also fires on blur
-                self.box.on_submit(lambda _: self.submit())
+                self.box.on_submit(later(self.submit))
             self._view = Box([self.transcript, self.live, self.info,
                               widgets.HBox([self.box, self.send])], what="Chatbot")
         return self._view
 
     def submit(self) -> bool:
-        """The widget's handler: ask the box's text; on an error show it and keep the text."""
+        """The widget's handler: ask the box's text; on an error show it and keep the text.
+        False at once while an answer is still coming (Enter pressed again)."""
+        if not self._busy.acquire(blocking=False):
+            return False
+        try:
+            return self._submit()
+        finally:
+            self._busy.release()
+
+    def _submit(self) -> bool:
         _ = self.view  # build the widgets if the bot was never displayed
         text = self.box.value.strip()
         if not text:

@@ -53,18 +53,24 @@ def status_html(source: str, seconds: float | None = None) -> str:
 
 class Ticker:
     """While a call runs, show ``generating… N tokens, T s`` through ``on_status`` (from the
-    token loop of the local model, and from a timer for backends that send nothing)."""
+    token loop of the local model, and from a timer for backends that send nothing). Once
+    the block ends nothing more is shown, so the caller's final status stays."""
 
     def __init__(self, on_status: Callable[[str], None], every: float = 0.25):
         self.on_status, self.every = on_status, every
         self.tokens, self.started, self._shown = 0, time.perf_counter(), 0.0
         self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._timer: threading.Thread | None = None
 
     def _show(self) -> None:
-        seconds = time.perf_counter() - self.started
-        what = f"{self.tokens} tokens, " if self.tokens else ""
-        self.on_status("<span class='workbook-progress' style='font-size:85%;color:#9a6700'>"
-                       f"⏳ generating… {what}{seconds:.1f} s</span>")
+        with self._lock:  # never after __exit__: the final status must not be overwritten
+            if self._stop.is_set():
+                return
+            seconds = time.perf_counter() - self.started
+            what = f"{self.tokens} tokens, " if self.tokens else ""
+            self.on_status("<span class='workbook-progress' style='font-size:85%;color:#9a6700'>"
+                           f"⏳ generating… {what}{seconds:.1f} s</span>")
 
     def _token(self) -> None:
         self.tokens += 1
@@ -73,19 +79,23 @@ class Ticker:
             self._shown = now
             self._show()
 
-    def _timer(self) -> None:
+    def _tick(self) -> None:
         while not self._stop.wait(1.0):
             self._show()
 
     def __enter__(self) -> Ticker:
         self._show()
         activity.listen(self._token)
-        threading.Thread(target=self._timer, daemon=True).start()
+        self._timer = threading.Thread(target=self._tick, daemon=True)
+        self._timer.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
         activity.unlisten(self._token)
+        with self._lock:
+            self._stop.set()
+        if self._timer is not None:
+            self._timer.join(timeout=2)
 
 
 def ask(client: Any, model: str, messages: list[dict], *, on_text: Callable[[str], None],

@@ -24,7 +24,7 @@ from helpers import activity
 __all__ = ["CellTally", "Call", "served", "live_started", "live_finished", "last_call",
            "current_cell", "install", "note_text", "forget_last"]
 
-SOURCES = ("recorded", "cached", "live")
+SOURCES = ("recorded", "cached", "live", "failed")
 HINT = ("Re-running an unchanged cell shows these same answers and calls nothing. For a fresh "
         "sample, change a parameter or the prompt, or restart with WORKBOOK_REPLAY=off.")
 PROGRESS_EVERY_S = 0.25
@@ -57,6 +57,8 @@ def note_text(tally: CellTally) -> str:
     parts = [f"{counts[s]} {s}" for s in ("recorded", "cached") if counts[s]]
     if counts["live"]:
         parts.append(f"{counts['live']} live in {tally.live_seconds():.1f} s")
+    if counts["failed"]:
+        parts.append(f"{counts['failed']} failed (no answer)")
     return "answers: " + ", ".join(parts) if parts else ""
 
 
@@ -69,6 +71,11 @@ def _note_html(tally: CellTally) -> str:
         bits.append(f"⟲ {counts['cached']} cached (generated live earlier, kept in .cache)")
     if counts["live"]:
         bits.append(f"● {counts['live']} live in {tally.live_seconds():.1f} s")
+    if counts["failed"]:
+        bits.append(f"✗ {counts['failed']} failed (no answer)")
+    if not counts["recorded"] and not counts["cached"] and not counts["live"]:
+        return (f"<div class='workbook-provenance' style='font-size:85%;color:#57606a;margin-top:2px'>"
+                f"answers: {html.escape(' · '.join(bits))}</div>")
     hint = HINT if counts["recorded"] or counts["cached"] else "Live answers are kept in .cache: " \
         "re-running this cell shows them again."
     return (f"<div class='workbook-provenance' title='{html.escape(hint, quote=True)}' "
@@ -140,10 +147,11 @@ def live_started(strict: bool = False) -> None:
     _show_progress()
 
 
-def live_finished(seconds: float) -> None:
-    """The live call ended (its whole answer was read) after ``seconds``."""
+def live_finished(seconds: float, failed: bool = False) -> None:
+    """The live call ended after ``seconds``: its answer was read, or (``failed``) there was
+    none (no connection, a timeout, an error status)."""
     activity.unlisten(_on_token)
-    call = Call("live", seconds)
+    call = Call("failed" if failed else "live", seconds)
     with _STATE.lock:
         _STATE.tally.calls.append(call)
         _STATE.last = call

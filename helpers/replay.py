@@ -164,8 +164,8 @@ class _Replay:
         return time.perf_counter()
 
     @staticmethod
-    def done(started: float) -> None:
-        provenance.live_finished(time.perf_counter() - started)
+    def done(started: float, failed: bool = False) -> None:
+        provenance.live_finished(time.perf_counter() - started, failed)
 
     @staticmethod
     def _miss_message(stored: dict, key: str) -> str:
@@ -203,10 +203,10 @@ class ReplayTransport(httpx2.BaseTransport):
             if not _is_stream(response):
                 raw = response.read()
         except BaseException:
-            self.logic.done(started)
+            self.logic.done(started, failed=True)
             raise
         if not _is_stream(response):
-            self.logic.done(started)
+            self.logic.done(started, failed=response.status_code >= 400)
             self.logic.after(key, stored, n, response, raw)
             return httpx2.Response(response.status_code, headers=_plain_headers(response), content=raw)
 
@@ -274,10 +274,10 @@ class AsyncReplayTransport(httpx2.AsyncBaseTransport):
             if not _is_stream(response):
                 raw = await response.aread()
         except BaseException:
-            self.logic.done(started)
+            self.logic.done(started, failed=True)
             raise
         if not _is_stream(response):
-            self.logic.done(started)
+            self.logic.done(started, failed=response.status_code >= 400)
             self.logic.after(key, stored, n, response, raw)
             return httpx2.Response(response.status_code, headers=_plain_headers(response), content=raw)
 

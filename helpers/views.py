@@ -29,7 +29,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +91,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+# ipywidgets sends a text box's value changes no faster than the kernel takes them (a busy
+# kernel gets them later, batched), but a "submit" (Enter) or a click at once: read in the
+# handler, the box can still miss the last keys typed. Waiting this long lets them arrive.
+SUBMIT_DELAY_S = 0.4
+
+
+def later(action: Callable[[], Any], delay: float = SUBMIT_DELAY_S) -> Callable[..., None]:
+    """A widget event handler that runs ``action()`` ``delay`` seconds later on a thread when
+    in a Jupyter kernel (so the handler returns, the kernel goes idle and the held-back value
+    arrives first), and at once elsewhere (scripts, tests)."""
+
+    def handler(*_: Any) -> None:
+        try:
+            from IPython import get_ipython
+
+            in_kernel = getattr(get_ipython(), "kernel", None) is not None
+        except ImportError:  # pragma: no cover - no IPython
+            in_kernel = False
+        if not in_kernel or delay <= 0:
+            action()
+            return
+        threading.Timer(delay, action).start()
+
+    return handler

@@ -68,3 +68,28 @@ def test_errors_are_openai_errors_so_replay_misses_show_too():
     from helpers.errors import ReplayMissError
 
     assert issubclass(ReplayMissError, openai.OpenAIError)
+
+
+def test_enter_pressed_again_while_answering_sends_nothing_twice():
+    chat = ChatWidget(answering("Hi."), "m", Conversation("Be brief."))
+    chat.text.value = "Hello"
+    chat._busy.acquire()  # an answer is still coming
+    try:
+        assert chat.submit() is False
+    finally:
+        chat._busy.release()
+    assert chat.submit() is True and len(chat.conversation.messages) == 3
+
+
+def test_in_a_kernel_the_handlers_wait_for_the_boxs_last_keys(monkeypatch):
+    import threading
+
+    from helpers import views
+
+    started = []
+    monkeypatch.setattr("IPython.get_ipython", lambda: type("K", (), {"kernel": object()})())
+    monkeypatch.setattr(threading, "Timer", lambda delay, fn: started.append(delay) or type(
+        "T", (), {"start": lambda self: None})())
+    calls = []
+    views.later(lambda: calls.append(1))()
+    assert started == [views.SUBMIT_DELAY_S] and calls == []

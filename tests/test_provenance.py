@@ -87,3 +87,8 @@ def test_no_progress_under_strict_replay_and_none_outside_a_cell(monkeypatch):
     provenance.live_started()  # a widget callback: no cell is running
     provenance.live_finished(0.1)
     assert shown == [] and provenance.last_call().source == "live"
+
+
+def test_a_call_that_got_no_answer_is_counted_as_failed_not_live():
+    assert provenance.note_text(tally(("failed", 0.01), ("failed", 0.5))) == "answers: 2 failed (no answer)"
+    assert "live" not in provenance._note_html(tally(("failed", 0.01)))

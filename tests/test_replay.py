@@ -266,3 +266,20 @@ def test_local_backend_record_and_strict_replay_are_identical(model):
     replayed = [replayer.chat.completions.create(model=model, messages=messages, max_completion_tokens=6)
                 .choices[0].message.content for _ in range(2)]
     assert recorded == replayed
+
+
+def test_a_connection_error_is_a_failed_call_in_the_provenance(store, monkeypatch):
+    from helpers import provenance
+
+    tally = provenance.CellTally()
+    monkeypatch.setattr(provenance._STATE, "tally", tally)
+
+    def refuse(request):
+        raise httpx2.ConnectError("refused", request=request)
+
+    transport = ReplayTransport(httpx2.MockTransport(refuse), "auto", store, "/v1", [])
+    client = openai.OpenAI(api_key="x", base_url="http://fake.test/v1", max_retries=2,
+                           http_client=openai.DefaultHttpxClient(transport=transport))
+    with pytest.raises(openai.APIConnectionError):
+        ask(client)
+    assert [c.source for c in tally.calls] == ["failed"] * 3
