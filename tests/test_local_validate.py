@@ -42,7 +42,7 @@ CASES = [
     ("max_completion_tokens-0", {"max_completion_tokens": 0}, "max_completion_tokens",
      "integer_below_min_value"),
     ("stop-5-items", {"stop": ["a", "b", "c", "d", "e"]}, "stop", "array_above_max_length"),
-    ("stop-not-strings", {"extra_body": {"stop": [1, 2]}}, "stop", "invalid_type"),
+    ("stop-not-strings", {"extra_body": {"stop": [1, 2]}}, "stop[0]", "invalid_type"),
     ("stream_options-without-stream", {"stream_options": {"include_usage": True}}, "stream_options", None),
     ("max_tokens-and-max_completion_tokens", {"max_tokens": 5, "max_completion_tokens": 5},
      "max_tokens", "invalid_parameter_combination"),
