@@ -3,7 +3,16 @@
 Covers turning a validated body into choices (``n``, seeds, ``response_format`` as a
 grammar, tools with ``tool_choice`` none/auto/required/named), and building the
 ``ChatCompletion`` JSON or the stream of ``ChatCompletionChunk`` JSON objects, with
-``usage`` and log-probabilities. Leaves out validation and HTTP.
+``usage`` and log-probabilities. Limits that need the prompt's length are checked here:
+prompt plus an explicit token limit must fit the context (``context_length_exceeded``
+otherwise, as on OpenAI); without one a choice stops after
+``DEFAULT_MAX_COMPLETION_TOKENS`` (``helpers.local_limits``) with ``finish_reason
+"length"``. Grammars from a schema (tools, ``json_schema``) allow at most one space
+between tokens and no raw control characters inside strings; the ``json_object`` grammar
+allows one newline and 20 spaces of indent at a time: constrained output cannot run on in
+whitespace. Generation
+holds a lease on ``MODEL_LOCK`` (``complete(lease)``, ``stream(lease)``). Leaves out
+validation and HTTP.
 """
 
 from __future__ import annotations
@@ -19,8 +28,9 @@ from functools import lru_cache
 from typing import Any
 
 from helpers.local_generate import Outcome, Sampling, generate
+from helpers.local_limits import DEFAULT_MAX_COMPLETION_TOKENS
 from helpers.local_model import MODEL_LOCK, N_CTX, gguf_path, load_model
-from helpers.local_prompt import TOOL_OPEN, render, tool_call_schema
+from helpers.local_prompt import TOOL_OPEN, prompt_tokens, render, tool_call_schema
 from helpers.local_sampling import TokenLogprob, token_text
 from helpers.local_validate import ApiError
 
@@ -51,15 +61,30 @@ def _enum_wins(schema: Any) -> Any:
     return out
 
 
+# JSON text may not hold raw control characters in strings (json.loads refuses them).
+_CHAR_RULE = r'char ::= [^"\\\x7F\x00-\x1F] | "\\" (["\\/bfnrt] | "u" [0-9a-fA-F]{4})'
+_SPACE_RULE = 'space ::= " "?'
+
+
+def grammar_text(schema: dict) -> str:
+    """GBNF for one JSON Schema: llama.cpp's converter, with whitespace held to one space
+    between tokens and no raw control characters (newlines, tabs) inside strings, where
+    the converter's own rule lets them run on and makes the text invalid JSON."""
+    from llama_cpp.llama_grammar import json_schema_to_gbnf
+
+    text = json_schema_to_gbnf(json.dumps(_enum_wins(schema)))
+    text = re.sub(r"^char ::= .*$", lambda _: _CHAR_RULE, text, flags=re.M)
+    return re.sub(r"^space ::= .*$", lambda _: _SPACE_RULE, text, flags=re.M)
+
+
 def _grammar(schema: dict | None, *, any_json: bool = False, param: str = "response_format"):
     """A llama.cpp grammar for JSON (any object, or one JSON Schema); a bad schema is a 400."""
     from llama_cpp import LlamaGrammar
-    from llama_cpp.llama_grammar import JSON_GBNF
+    from llama_cpp.llama_grammar import JSON_GBNF  # any object; whitespace runs of <= 21 chars
 
-    if any_json:
-        return LlamaGrammar.from_string(JSON_GBNF, verbose=False)
     try:
-        return LlamaGrammar.from_json_schema(json.dumps(_enum_wins(schema)), verbose=False)
+        text = JSON_GBNF if any_json else grammar_text(schema)
+        return LlamaGrammar.from_string(text, verbose=False)
     except Exception as err:  # the converter raises AssertionError, KeyError, ValueError...
         raise ApiError(400, f"Invalid schema in '{param}': {type(err).__name__}: {err}. "
                        "Check that every '$ref' resolves and every 'type' is a JSON Schema type.",
@@ -75,6 +100,12 @@ def _logprobs_json(llm, records: list[TokenLogprob]) -> dict:
     return {"content": content, "refusal": None}
 
 
+@lru_cache(maxsize=1)
+def _longest_token(llm) -> int:
+    """The most bytes one token of the model stands for (32 for SmolLM2)."""
+    return max(len(llm.detokenize([i])) for i in range(llm.n_vocab()))
+
+
 class Request:
     """One validated request, ready to generate."""
 
@@ -85,14 +116,29 @@ class Request:
         choice = body.get("tool_choice") or ("auto" if tools else "none")
         self.tools = tools if choice != "none" else None
         self.tool_choice = choice
-        prompt = render(body["messages"], self.tools)
-        self.prompt_tokens = self.llm.tokenize(prompt.encode(), add_bos=False, special=True)
-        room = N_CTX - len(self.prompt_tokens)
+        size = len(render(body["messages"], self.tools).encode())
+        if size > N_CTX * _longest_token(self.llm):  # surely too long: spare the tokenizer
+            raise ApiError(400, f"This model's maximum context length is {N_CTX} tokens. However, "
+                           f"your messages resulted in more than {N_CTX} tokens ({size} bytes). "
+                           "Please reduce the length of the messages.",
+                           "messages", "context_length_exceeded")
+        self.prompt_tokens = prompt_tokens(self.llm, body["messages"], self.tools)
+        self.call_prefix = self.llm.tokenize(f"{TOOL_OPEN}\n".encode(), add_bos=False,
+                                             special=False)
+        used = len(self.prompt_tokens) + (len(self.call_prefix) if self.tools else 0)
+        room = N_CTX - used
         if room <= 0:
             raise ApiError(400, f"This model's maximum context length is {N_CTX} tokens. However, your messages "
-                           f"resulted in {len(self.prompt_tokens)} tokens. Please reduce the length of the messages.",
+                           f"resulted in {used} tokens. Please reduce the length of the messages.",
                            "messages", "context_length_exceeded")
-        limit = body.get("max_completion_tokens") or body.get("max_tokens") or room
+        explicit = body.get("max_completion_tokens") or body.get("max_tokens")
+        if explicit and explicit > room:
+            raise ApiError(400, f"This model's maximum context length is {N_CTX} tokens. However, "
+                           f"you requested {used + explicit} tokens ({used} in the messages, "
+                           f"{explicit} in the completion). Please reduce the length of the "
+                           "messages or completion.",
+                           "messages", "context_length_exceeded")
+        limit = explicit or min(DEFAULT_MAX_COMPLETION_TOKENS, room)
         stop = body.get("stop")
         bias = {int(k): float(v) for k, v in (body.get("logit_bias") or {}).items()}
         bad = [k for k in bias if not 0 <= k < self.llm.n_vocab()]
@@ -107,7 +153,7 @@ class Request:
             logit_bias=bias,
             top_logprobs=(body.get("top_logprobs") or 0) if body.get("logprobs") else None,
             stop=[stop] if isinstance(stop, str) else list(stop or []),
-            max_tokens=min(limit, room),
+            max_tokens=limit,
         )
         seed = body.get("seed")
         self.seed = secrets.randbits(32) if seed is None else int(seed)
@@ -136,8 +182,8 @@ class Request:
         if self.tools is not None:
             call_mode = self.tool_choice != "auto" or self._wants_tool(seed)
         if call_mode:
-            prefix = self.llm.tokenize(f"{TOOL_OPEN}\n".encode(), add_bos=False, special=False)
-            outcome = yield from self._run(self.prompt_tokens + prefix, seed, self.call_grammar, quiet=True)
+            tokens = self.prompt_tokens + self.call_prefix
+            outcome = yield from self._run(tokens, seed, self.call_grammar, quiet=True)
             yield "end", (outcome, self._parse_call(outcome.text))
             return
         outcome = yield from self._run(self.prompt_tokens, seed, self.grammar)
@@ -190,10 +236,10 @@ class Request:
         return {"id": self.id, "object": obj, "created": self.created, "model": self.model_id,
                 "service_tier": "default", "system_fingerprint": fingerprint()}
 
-    def complete(self) -> dict:
-        """The full ``chat.completion`` object."""
+    def complete(self, lease: Any = None) -> dict:
+        """The full ``chat.completion`` object (generated under ``lease``, a new one if None)."""
         choices, used = [], 0
-        with MODEL_LOCK:
+        with lease or MODEL_LOCK.lease():
             for i in range(self.n):
                 for kind, value in self._choice(i):
                     if kind == "end":
@@ -210,8 +256,19 @@ class Request:
         logprobs = _logprobs_json(self.llm, outcome.logprobs) if self.sampling.top_logprobs is not None else None
         return {"index": index, "message": message, "logprobs": logprobs, "finish_reason": finish}
 
-    def stream(self) -> Iterator[dict]:
-        """``chat.completion.chunk`` objects, generated lazily as the caller reads them."""
+    def stream(self, lease: Any = None) -> Iterator[dict]:
+        """``chat.completion.chunk`` objects, generated lazily as the caller reads them.
+
+        The lease (a new one if None) is taken at the first chunk and paused between
+        chunks, so an abandoned stream can be told from one being read."""
+        lease = lease or MODEL_LOCK.lease()
+        with lease:
+            for chunk in self._chunks():
+                lease.pause()
+                yield chunk
+                lease.resume()
+
+    def _chunks(self) -> Iterator[dict]:
         opts = self.body.get("stream_options") or {}
         with_usage = bool(opts.get("include_usage"))
         want_lp = self.sampling.top_logprobs is not None
@@ -221,21 +278,22 @@ class Request:
             out = self._envelope("chat.completion.chunk") | {"choices": choices}
             return out | ({"usage": usage} if with_usage else {})
 
-        with MODEL_LOCK:
-            for i in range(self.n):
-                yield chunk([{"index": i, "delta": {"role": "assistant", "content": "", "refusal": None},
-                              "logprobs": None, "finish_reason": None}])
-                for kind, value in self._choice(i):
-                    if kind == "text":
-                        lp = _logprobs_json(self.llm, value.logprobs) if want_lp else None
-                        yield chunk([{"index": i, "delta": {"content": value.text}, "logprobs": lp, "finish_reason": None}])
-                        continue
-                    outcome, calls = value
-                    used += outcome.completion_tokens
-                    if calls:
-                        deltas = [{"index": k, **c} for k, c in enumerate(calls)]
-                        yield chunk([{"index": i, "delta": {"tool_calls": deltas}, "logprobs": None, "finish_reason": None}])
-                    finish = "tool_calls" if calls and outcome.finish_reason == "stop" else outcome.finish_reason
-                    yield chunk([{"index": i, "delta": {}, "logprobs": None, "finish_reason": finish}])
+        def part(i: int, delta: dict, logprobs: Any = None, finish: str | None = None) -> dict:
+            return chunk([{"index": i, "delta": delta, "logprobs": logprobs,
+                           "finish_reason": finish}])
+
+        for i in range(self.n):
+            yield part(i, {"role": "assistant", "content": "", "refusal": None})
+            for kind, value in self._choice(i):
+                if kind == "text":
+                    lp = _logprobs_json(self.llm, value.logprobs) if want_lp else None
+                    yield part(i, {"content": value.text}, lp)
+                    continue
+                outcome, calls = value
+                used += outcome.completion_tokens
+                if calls:
+                    yield part(i, {"tool_calls": [{"index": k, **c} for k, c in enumerate(calls)]})
+                finish = outcome.finish_reason
+                yield part(i, {}, None, "tool_calls" if calls and finish == "stop" else finish)
         if with_usage:
             yield chunk([], self._usage(used))

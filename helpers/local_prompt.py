@@ -3,7 +3,11 @@
 Covers every role the API accepts (``developer`` is read as ``system``, as OpenAI does
 for non-reasoning models), content given as a list of text parts, assistant turns that
 carry ``tool_calls``, tool results, and the tool descriptions for function calling.
-Leaves out sampling and response shaping.
+The prompt is built as segments: the template's own markers (``<|im_start|>``,
+``<|im_end|>``) are tokenised as control tokens, everything else (every role's content,
+tool names and arguments, the tools instruction) as plain text, so a message that
+contains ``<|im_end|>`` cannot end its turn or forge another. Leaves out sampling and
+response shaping.
 
 SmolLM2's own template injects "You are a helpful AI assistant named SmolLM" when the
 first message is not a system message; we keep that behaviour, so lessons send one.
@@ -16,6 +20,8 @@ from typing import Any
 
 DEFAULT_SYSTEM = "You are a helpful AI assistant named SmolLM, trained by Hugging Face"
 TOOL_OPEN, TOOL_CLOSE = "<tool_call>", "</tool_call>"
+START, END = "<|im_start|>", "<|im_end|>"
+Segment = tuple[str, bool]  # (text, is a template control token)
 
 
 def text_of(content: Any) -> str:
@@ -37,18 +43,42 @@ def tools_instruction(tools: list[dict]) -> str:
     )
 
 
-def _turn(role: str, text: str) -> str:
-    return f"<|im_start|>{role}\n{text}<|im_end|>\n"
+def _turn(role: str, text: str) -> list[Segment]:
+    return [(START, True), (f"{role}\n{text}", False), (END, True), ("\n", False)]
 
 
 def render(messages: list[dict], tools: list[dict] | None = None) -> str:
-    """The full prompt, ending with the opening of the assistant's turn."""
-    parts: list[str] = []
+    """The full prompt as one string, ending with the opening of the assistant's turn."""
+    return "".join(text for text, _ in render_segments(messages, tools))
+
+
+def prompt_tokens(llm, messages: list[dict], tools: list[dict] | None = None) -> list[int]:
+    """The prompt's token ids: control tokens only where the template puts them."""
+    out: list[int] = []
+    for text, special in _merged(render_segments(messages, tools)):
+        out += llm.tokenize(text.encode(), add_bos=False, special=special)
+    return out
+
+
+def _merged(segments: list[Segment]) -> list[Segment]:
+    """Join neighbouring text segments (tokenised together, as one stretch of text)."""
+    out: list[Segment] = []
+    for text, special in segments:
+        if out and not special and not out[-1][1]:
+            out[-1] = (out[-1][0] + text, False)
+        else:
+            out.append((text, special))
+    return out
+
+
+def render_segments(messages: list[dict], tools: list[dict] | None = None) -> list[Segment]:
+    """The prompt as (text, is_control) segments, ending with the assistant's opening."""
+    parts: list[Segment] = []
     extra = tools_instruction(tools) if tools else ""
     first = messages[0]["role"] if messages else None
     if first not in ("system", "developer"):
         system = DEFAULT_SYSTEM + ("\n\n" + extra if extra else "")
-        parts.append(_turn("system", system))
+        parts += _turn("system", system)
         extra = ""
     for msg in messages:
         role, text = msg["role"], text_of(msg.get("content"))
@@ -63,9 +93,9 @@ def render(messages: list[dict], tools: list[dict] | None = None) -> str:
                 for c in msg["tool_calls"]
             ]
             text = (text + "\n" if text else "") + "\n".join(calls)
-        parts.append(_turn(role, text))
-    parts.append("<|im_start|>assistant\n")
-    return "".join(parts)
+        parts += _turn(role, text)
+    parts += [(START, True), ("assistant\n", False)]
+    return parts
 
 
 def tool_call_schema(tools: list[dict], only: str | None = None) -> dict:
