@@ -117,7 +117,7 @@ class Request:
         self.tools = tools if choice != "none" else None
         self.tool_choice = choice
         size = len(render(body["messages"], self.tools).encode())
-        if size > N_CTX * _longest_token(self.llm):  # surely too long: spare the tokenizer
+        if size > N_CTX and size > N_CTX * _longest_token(self.llm):  # surely too long
             raise ApiError(400, f"This model's maximum context length is {N_CTX} tokens. However, "
                            f"your messages resulted in more than {N_CTX} tokens ({size} bytes). "
                            "Please reduce the length of the messages.",

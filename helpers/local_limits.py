@@ -23,7 +23,7 @@ Leaves out checking (``helpers.local_validate``) and generation (``helpers.local
 
 from __future__ import annotations
 
-DEFAULT_MAX_COMPLETION_TOKENS = 512
+DEFAULT_MAX_COMPLETION_TOKENS = 256
 MAX_REQUEST_TOKENS = 8192
 STOP_MAX_CHARS = 256
 

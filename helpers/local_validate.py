@@ -149,20 +149,74 @@ def _name(value: str, where: str) -> None:
         )
 
 
-def _json_schema(schema: dict, where: str) -> None:
-    """A schema must itself be valid JSON Schema (OpenAI refuses e.g. ``"required": "a"``)."""
-    import jsonschema  # imported here: it takes a moment, and most requests have no schema
+# A JSON Schema's keywords and what each must hold: the meta-schema's rules that a schema
+# written by hand gets wrong, checked without jsonschema (whose import takes 2-4 s).
+_JSON_TYPES = {"string", "number", "integer", "boolean", "object", "array", "null"}
+_SUBSCHEMA = {"items", "additionalProperties", "not", "if", "then", "else", "contains",
+              "propertyNames", "unevaluatedProperties", "unevaluatedItems", "additionalItems"}
+_SUBSCHEMA_LISTS = {"anyOf", "oneOf", "allOf", "prefixItems"}
+_SUBSCHEMA_MAPS = {"properties", "$defs", "definitions", "patternProperties", "dependentSchemas"}
+_COUNTS = {"minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties",
+           "minContains", "maxContains"}
+_NUMBERS = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
+_STRINGS = {"pattern", "format", "$ref", "title", "description", "$schema", "$id", "$anchor"}
 
-    try:
-        jsonschema.validators.validator_for(schema).check_schema(schema)
-    except jsonschema.SchemaError as err:
-        at = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path)
-        raise ApiError(
-            400,
-            f"Invalid schema in '{where}': {err.message} (at '{at.lstrip('.') or '/'}').",
-            where,
-            "invalid_value",
-        ) from None
+
+def _schema_error(where: str, at: str, what: str) -> ApiError:
+    return ApiError(400, f"Invalid schema in '{where}': {what} (at '{at or '/'}').", where,
+                    "invalid_value")
+
+
+def _json_schema(schema: Any, where: str, at: str = "") -> None:
+    """A schema must itself be valid JSON Schema (OpenAI refuses e.g. ``"required": "a"``)."""
+    if isinstance(schema, bool):
+        return
+    if not isinstance(schema, dict):
+        raise _schema_error(where, at, f"{got(schema)} is not a schema (an object or a boolean)")
+    for key, value in schema.items():
+        here = f"{at}.{key}".lstrip(".")
+        if key in _SUBSCHEMA:
+            _json_schema(value, where, here)
+        elif key in _SUBSCHEMA_LISTS:
+            if not isinstance(value, list) or not value:
+                raise _schema_error(where, here, f"'{key}' must be a non-empty array of schemas")
+            for i, sub in enumerate(value):
+                _json_schema(sub, where, f"{here}[{i}]")
+        elif key in _SUBSCHEMA_MAPS:
+            if not isinstance(value, dict):
+                raise _schema_error(where, here, f"'{key}' must be an object of schemas")
+            for name, sub in value.items():
+                _json_schema(sub, where, f"{here}.{name}")
+        else:
+            _keyword(key, value, where, here)
+
+
+def _keyword(key: str, value: Any, where: str, here: str) -> None:
+    ok = True
+    if key == "type":
+        names = value if isinstance(value, list) else [value]
+        ok = bool(names) and all(isinstance(n, str) and n in _JSON_TYPES for n in names)
+    elif key == "required":
+        ok = isinstance(value, list) and all(isinstance(n, str) for n in value)
+        ok = ok and len(set(value)) == len(value)
+    elif key == "enum":
+        ok = isinstance(value, list)
+    elif key in _COUNTS:
+        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    elif key in _NUMBERS:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif key in _STRINGS:
+        ok = isinstance(value, str)
+    elif key == "uniqueItems":
+        ok = isinstance(value, bool)
+    if not ok:
+        raise _schema_error(where, here, f"{json_text(value)} is not a valid value for '{key}'")
+
+
+def json_text(value: Any) -> str:
+    import json
+
+    return json.dumps(value)[:80]
 
 
 def _tool_calls(calls: list, where: str) -> list[str]:
