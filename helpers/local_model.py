@@ -110,8 +110,9 @@ class _ModelLock:
         def _resume_locked(self) -> None:
             if self._revoked:
                 raise LocalModelError(
-                    f"This stream from the local model was left unread for {self._lock.idle_seconds:g} s "
-                    "or more while another request waited, so the model moved on to that request. "
+                    "This stream from the local model was left unread for "
+                    f"{self._lock.idle_seconds:g} s or more while another request waited, so the "
+                    "model moved on to that request. "
                     "Read a stream to the end (for chunk in stream: ...) or call stream.close() "
                     "before the next request."
                 )
@@ -156,7 +157,8 @@ class _ModelLock:
     # -- the helpers below run with self._cond held ------------------------------------
     def _try_take(self, lease: _ModelLock.Lease) -> bool:
         holder, now = self._holder, time.monotonic()
-        if holder is not None and holder._paused_at is not None and now - holder._paused_at >= self.idle_seconds:
+        paused = holder._paused_at if holder is not None else None
+        if paused is not None and now - paused >= self.idle_seconds:
             holder._revoked = True  # abandoned: it raises when it is read again
             self._holder = holder = None
         if holder is None and self._queue and self._queue[0] is lease:
