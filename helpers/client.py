@@ -99,7 +99,15 @@ def _describe(settings: Settings) -> dict[str, str]:
         "base_url": mask_url(settings.base_url),
         "api_key": mask_key(settings.api_key) if settings.backend == "openai" else "(none needed)",
         "recordings": shown,
-    } | ({"note": reason} if (reason := backend_reason()) else {})
+    } | (_local_limits() if settings.backend == "local" else {}) \
+      | ({"note": reason} if (reason := backend_reason()) else {})
+
+
+def _local_limits() -> dict[str, str]:
+    from helpers.local_limits import DEFAULT_MAX_COMPLETION_TOKENS
+
+    return {"no max_tokens": f"at most {DEFAULT_MAX_COMPLETION_TOKENS} completion tokens "
+                             "(the local model only; OpenAI sets no such default)"}
 
 
 class Status(dict):
