@@ -36,7 +36,7 @@ lab: setup
 
 # Live tests run on other floating-point paths than the recordings were made on (one
 # thread, small prompt batches): what they assert must hold on any CPU (CONTRIBUTING.md).
-SHAKEN  := WORKBOOK_THREADS=1 WORKBOOK_N_BATCH=32
+SHAKEN  := WORKBOOK_THREADS=1 WORKBOOK_N_BATCH=1
 WORKERS ?= 2
 
 test: setup
@@ -45,7 +45,7 @@ test: setup
 	$(PY) scripts/workbook.py --check
 	$(TEST_ENV) WORKBOOK_REPLAY=strict $(SHAKEN) $(PY) -m pytest -p no:cacheprovider -n $(WORKERS) \
 		--dist loadgroup tests notebooks \
-		--nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env
+		--nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env --durations=15
 
 # The everyday loop: everything but whole notebooks and the browser.
 unit: setup

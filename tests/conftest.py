@@ -46,7 +46,7 @@ def ask():
 
 
 # Tests that run whole notebooks in kernels or drive a browser: `make unit` leaves them out.
-E2E_FILES = ("test_browser", "test_notebooks_live")
+E2E_FILES = ("test_browser",)
 E2E_TESTS = ("test_workbook_copy_runs",)
 
 
@@ -58,9 +58,12 @@ def pytest_collection_modifyitems(config, items):
     grouping = getattr(config.option, "loadgroup", False)  # set on xdist's workers
     for item in items:
         nbval = type(item).__name__ == "IPyNbCell"
-        if nbval and grouping and "@" not in item.nodeid:  # xdist schedules by the "@group" suffix
+        browser = item.path.stem.startswith("test_browser")
+        group = f"nbval-{item.parent.path.name}" if nbval else "browser" if browser else None
+        if group and grouping and "@" not in item.nodeid:  # xdist schedules by the "@group" suffix
             # xdist's own xdist_group marker sets ``item._nodeid``, which pytest 9 no longer
             # reads (its nodeid comes from ``item._id``): set the suffix where it is read.
-            item._id = f"{item.nodeid}@nbval-{item.parent.path.name}"
+            # The browser tests share one JupyterLab per module: one worker runs them all.
+            item._id = f"{item.nodeid}@{group}"
         if nbval or item.path.stem.startswith(E2E_FILES) or item.name.startswith(E2E_TESTS):
             item.add_marker(pytest.mark.e2e)

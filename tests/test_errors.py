@@ -78,14 +78,17 @@ def test_in_ipython_a_connection_error_is_a_few_lines_not_hundreds(monkeypatch):
 
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     shell = InteractiveShell.instance()
-    monkeypatch.setattr("IPython.get_ipython", lambda: shell)
-    _install_short_tracebacks()
-    shell.user_ns.update(sdk_client=sdk_client, no_network=no_network)
-    with capture_output() as captured:
-        shell.run_cell("sdk_client(no_network).chat.completions.create(model='m', messages=[])")
-    text = captured.stdout + captured.stderr
-    assert "APIConnectionError: Could not reach https://api.openai.com" in text
-    assert len(text.strip().splitlines()) <= 3, text
-    with capture_output() as captured:
-        shell.run_cell("%tb")
-    assert "Traceback" in captured.stdout + captured.stderr or "ConnectError" in captured.stdout
+    try:
+        monkeypatch.setattr("IPython.get_ipython", lambda: shell)
+        _install_short_tracebacks()
+        shell.user_ns.update(sdk_client=sdk_client, no_network=no_network)
+        with capture_output() as captured:
+            shell.run_cell("sdk_client(no_network).chat.completions.create(model='m', messages=[])")
+        text = captured.stdout + captured.stderr
+        assert "APIConnectionError: Could not reach https://api.openai.com" in text
+        assert len(text.strip().splitlines()) <= 3, text
+        with capture_output() as captured:
+            shell.run_cell("%tb")
+        assert "Traceback" in captured.stdout + captured.stderr or "ConnectError" in captured.stdout
+    finally:  # later tests in this process must not find a running IPython
+        InteractiveShell.clear_instance()

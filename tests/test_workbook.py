@@ -1,8 +1,8 @@
 """scripts/workbook.py: exercise stubs, the generated copies, and running them for real.
 
-The last test executes every workbook copy under strict replay: each check under a stub
-must say NOT YET (no crash), and the lesson's reference answer, run in the same kernel
-afterwards, must make the same check PASS.
+The last test is the live run of every lesson: its workbook copy on the local model
+with replay off; each check under a stub must say NOT YET (no crash), and the lesson's
+reference answer, run in its place, must make the same check PASS.
 """
 
 from __future__ import annotations
@@ -203,29 +203,42 @@ def _text(cell) -> str:
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
-def test_workbook_copy_runs_says_not_yet_and_the_reference_answers_pass(lesson, monkeypatch):
+def test_workbook_copy_runs_live_says_not_yet_and_the_reference_answers_pass(lesson, monkeypatch):
+    """The live run of every lesson, as a learner works through its workbook copy: every
+    cell runs on the local model with replay off; each exercise's check says NOT YET under
+    the stub, then the lesson's reference answer is run in its place and the same check
+    says PASS, so the cells after it run with a real answer. Nothing may raise. (Checks
+    look at structure, never at a generation's wording, so they pass live on any CPU.)"""
     monkeypatch.setenv("WORKBOOK_BACKEND", "local")
-    monkeypatch.setenv("WORKBOOK_REPLAY", "strict")
+    monkeypatch.setenv("WORKBOOK_REPLAY", "off")
     monkeypatch.setenv("WORKBOOK_SCOPE", lesson.stem)  # the copy's session name without _workbook
-    monkeypatch.setenv("WORKBOOK_RECORDINGS", str(ROOT / "data" / "recordings"))
+    # Whole lessons live are the longest part of `make test`: they read prompts in llama.cpp's
+    # default batches. The unit tests' live calls run with WORKBOOK_N_BATCH=1 (Makefile).
+    monkeypatch.delenv("WORKBOOK_N_BATCH", raising=False)
     copy = workbook.workbook_notebook(lesson)
     original = nbformat.read(lesson, as_version=4)
     references = [c.source for c in original.cells if "solution" in c.metadata.get("tags", [])]
     stub_at = [i for i, c in enumerate(copy.cells) if "exercise" in c.metadata.get("tags", [])]
-    checks_at = [next(j for j in range(i + 1, len(copy.cells)) if copy.cells[j].cell_type == "code")
-                 for i in stub_at]
     assert len(references) == len(stub_at) >= 2
-    appended = len(copy.cells)
-    for source, j in zip(references, checks_at, strict=True):  # then the reference answers, same kernel
-        copy.cells += [new_code_cell(source), new_code_cell(copy.cells[j].source)]
+    cells, stub_checks, reference_checks = [], [], []
+    answers = iter(references)
+    pending = False
+    for i, cell in enumerate(copy.cells):
+        cells.append(cell)
+        if i in stub_at:
+            pending = True
+        elif pending and cell.cell_type == "code":  # the exercise's check, under the stub
+            pending = False
+            stub_checks.append(len(cells) - 1)
+            cells += [new_code_cell(next(answers)), new_code_cell(cell.source)]
+            reference_checks.append(len(cells) - 1)
+    copy.cells = cells
     NotebookClient(copy, timeout=600, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(workbook.WORKBOOK)}}).execute()
-    # Only a cell marked as using an unanswered exercise may fail (e.g. a call with its schema).
     errors = [(i, o.get("ename"), o.get("evalue")) for i, c in enumerate(copy.cells) if c.cell_type == "code"
-              and not c.source.startswith(workbook.USES) for o in c.outputs if o.output_type == "error"]
+              for o in c.outputs if o.output_type == "error"]
     assert errors == []
-    for j in checks_at:
+    for j in stub_checks:
         assert "NOT YET: no answer yet" in _text(copy.cells[j]), _text(copy.cells[j])
-    for k in range(len(references)):
-        after = _text(copy.cells[appended + 2 * k + 1])
-        assert " PASS: " in after, after
+    for j in reference_checks:
+        assert " PASS: " in _text(copy.cells[j]), _text(copy.cells[j])
