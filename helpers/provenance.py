@@ -76,8 +76,8 @@ def _note_html(tally: CellTally) -> str:
     if not counts["recorded"] and not counts["cached"] and not counts["live"]:
         return (f"<div class='workbook-provenance' style='font-size:85%;color:#57606a;margin-top:2px'>"
                 f"answers: {html.escape(' · '.join(bits))}</div>")
-    hint = HINT if counts["recorded"] or counts["cached"] else "Live answers are kept in .cache: " \
-        "re-running this cell shows them again."
+    hint = HINT if counts["recorded"] or counts["cached"] else "In auto mode live answers are kept " \
+        "in .cache, so re-running this cell shows them again."
     return (f"<div class='workbook-provenance' title='{html.escape(hint, quote=True)}' "
             "style='font-size:85%;color:#57606a;margin-top:2px'>answers: "
             f"{html.escape(' · '.join(bits))} <span style='opacity:.8'>({html.escape(hint)})</span></div>")

@@ -283,3 +283,15 @@ def test_a_connection_error_is_a_failed_call_in_the_provenance(store, monkeypatc
     with pytest.raises(openai.APIConnectionError):
         ask(client)
     assert [c.source for c in tally.calls] == ["failed"] * 3
+
+
+def test_no_in_place_progress_for_a_live_client_inside_a_strict_run(store, monkeypatch):
+    from helpers import provenance
+
+    seen = []
+    monkeypatch.setattr(provenance, "live_started", lambda strict=False: seen.append(strict))
+    monkeypatch.setenv("WORKBOOK_REPLAY", "strict")  # e.g. nbval, which ignores display updates
+    ask(client_over(FakeBackend(), "off", store))
+    monkeypatch.setenv("WORKBOOK_REPLAY", "auto")
+    ask(client_over(FakeBackend(), "off", store))
+    assert seen == [True, False]
