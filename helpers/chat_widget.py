@@ -21,7 +21,7 @@ import openai
 
 from helpers.conversation import Conversation
 from helpers.live_view import ask
-from helpers.views import Box, later
+from helpers.views import Box, later, one_at_a_time
 
 COLOURS = {"user": "#1f6feb", "assistant": "#2da44e", "system": "#8250df", "developer": "#8250df", "tool": "#9a6700"}
 
@@ -55,16 +55,9 @@ class ChatWidget:
             self.text.on_submit(later(self.submit))
         self.view = Box([self.transcript, w.HBox([self.text, self.button]), self.status], what="Chat")
 
+    @one_at_a_time
     def submit(self) -> bool:
         """Send the box's text; True when a reply came back (False at once while busy)."""
-        if not self._busy.acquire(blocking=False):  # Enter pressed again while answering
-            return False
-        try:
-            return self._submit()
-        finally:
-            self._busy.release()
-
-    def _submit(self) -> bool:
         text = self.text.value.strip()
         if not text:
             self.status.value = "<i>Type something first.</i>"

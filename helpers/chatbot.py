@@ -32,7 +32,7 @@ from helpers.live_view import Ticker, status_html
 from helpers.model_catalog import sampling_extra
 from helpers.streaming import collect
 from helpers.tools import Toolbox
-from helpers.views import Box, later
+from helpers.views import Box, later, one_at_a_time
 
 
 class BudgetExceeded(openai.OpenAIError):
@@ -143,17 +143,10 @@ class Chatbot:
                               widgets.HBox([self.box, self.send])], what="Chatbot")
         return self._view
 
+    @one_at_a_time
     def submit(self) -> bool:
         """The widget's handler: ask the box's text; on an error show it and keep the text.
         False at once while an answer is still coming (Enter pressed again)."""
-        if not self._busy.acquire(blocking=False):
-            return False
-        try:
-            return self._submit()
-        finally:
-            self._busy.release()
-
-    def _submit(self) -> bool:
         _ = self.view  # build the widgets if the bot was never displayed
         text = self.box.value.strip()
         if not text:

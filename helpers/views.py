@@ -28,6 +28,7 @@ Leaves out what the boxes hold (``helpers.explorer_view``, ``helpers.sliders``,
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import threading
 from collections.abc import Callable, Sequence
@@ -117,3 +118,20 @@ def later(action: Callable[[], Any], delay: float = SUBMIT_DELAY_S) -> Callable[
         threading.Timer(delay, action).start()
 
     return handler
+
+
+def one_at_a_time(method: Callable[..., bool]) -> Callable[..., bool]:
+    """A widget handler method that returns False at once while the same object's previous
+    call is still running (Enter pressed again while an answer comes). The object holds
+    the lock as ``self._busy`` (a ``threading.Lock``)."""
+
+    @functools.wraps(method)
+    def guarded(self: Any, *args: Any, **kwargs: Any) -> bool:
+        if not self._busy.acquire(blocking=False):
+            return False
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._busy.release()
+
+    return guarded
