@@ -22,6 +22,7 @@ from helpers.recordings import REPO_ROOT, RecordingStore
 from helpers.replay import AsyncReplayTransport, ReplayTransport
 from helpers.secrets import credentials, mask_url
 from helpers.settings import Settings, backend_reason, default_model, mask_key, resolve
+from helpers.translate import NOTE, MirrorMaxTokens, needed
 
 __all__ = ["make_client", "make_async_client", "default_model", "status"]
 Wrapper = Callable[[httpx2.BaseTransport], httpx2.BaseTransport]
@@ -49,13 +50,16 @@ def _prepare(backend: str | None, replay: str | None, scope: str | None, kwargs:
 
 
 def make_client(backend: str | None = None, *, replay: str | None = None, scope: str | None = None,
-                wrap: Wrapper | Sequence[Wrapper] | None = None, **openai_kwargs: Any) -> openai.OpenAI:
+                wrap: Wrapper | Sequence[Wrapper] | None = None, mirror_max_tokens: bool | None = None,
+                **openai_kwargs: Any) -> openai.OpenAI:
     """An ``openai.OpenAI`` for the chosen backend ("local" or "openai") and replay mode.
 
     Extra keyword arguments go to ``openai.OpenAI`` (``max_retries``, ``timeout``,
     ``api_key``, ``base_url``...). ``scope`` names where new recordings are filed.
     ``wrap`` is a function (or a list, innermost first) that wraps the transport in
-    another one, e.g. ``helpers.faults`` or ``helpers.cost_meter``.
+    another one, e.g. ``helpers.faults`` or ``helpers.cost_meter``. ``mirror_max_tokens``
+    (default: on for servers other than OpenAI's) also sends ``max_completion_tokens`` as
+    ``max_tokens``, for servers that predate the new name (``helpers.translate``).
     """
     settings, store, base_path, key, secrets = _prepare(backend, replay, scope, openai_kwargs)
     if settings.backend == "local":
@@ -63,7 +67,7 @@ def make_client(backend: str | None = None, *, replay: str | None = None, scope:
 
         inner: httpx2.BaseTransport = LocalTransport(settings.model)
     else:
-        inner = httpx2.HTTPTransport()
+        inner = _remote(httpx2.HTTPTransport(), settings, mirror_max_tokens)
     transport: httpx2.BaseTransport = ReplayTransport(inner, settings.replay, store, base_path, secrets)
     for wrapper in ([wrap] if callable(wrap) else list(wrap or [])):
         transport = wrapper(transport)
@@ -72,7 +76,7 @@ def make_client(backend: str | None = None, *, replay: str | None = None, scope:
 
 
 def make_async_client(backend: str | None = None, *, replay: str | None = None, scope: str | None = None,
-                      **openai_kwargs: Any) -> openai.AsyncOpenAI:
+                      mirror_max_tokens: bool | None = None, **openai_kwargs: Any) -> openai.AsyncOpenAI:
     """The ``openai.AsyncOpenAI`` twin of :func:`make_client`."""
     settings, store, base_path, key, secrets = _prepare(backend, replay, scope, openai_kwargs)
     if settings.backend == "local":
@@ -80,10 +84,15 @@ def make_async_client(backend: str | None = None, *, replay: str | None = None, 
 
         inner: httpx2.AsyncBaseTransport = AsyncLocalTransport(settings.model)
     else:
-        inner = httpx2.AsyncHTTPTransport()
+        inner = _remote(httpx2.AsyncHTTPTransport(), settings, mirror_max_tokens)
     transport = AsyncReplayTransport(inner, settings.replay, store, base_path, secrets)
     http_client = openai.DefaultAsyncHttpxClient(transport=transport)
     return openai.AsyncOpenAI(api_key=key, base_url=settings.base_url, http_client=http_client, **openai_kwargs)
+
+
+def _remote(transport: Any, settings: Settings, mirror: bool | None) -> Any:
+    """The HTTP transport to a remote server, under ``helpers.translate`` when it is needed."""
+    return MirrorMaxTokens(transport) if (needed(settings.base_url) if mirror is None else mirror) else transport
 
 
 def _describe(settings: Settings) -> dict[str, str]:
@@ -100,6 +109,7 @@ def _describe(settings: Settings) -> dict[str, str]:
         "api_key": mask_key(settings.api_key) if settings.backend == "openai" else "(none needed)",
         "recordings": shown,
     } | (_local_limits() if settings.backend == "local" else {}) \
+      | ({"max_tokens": NOTE} if settings.backend == "openai" and needed(settings.base_url) else {}) \
       | ({"note": reason} if (reason := backend_reason()) else {})
 
 
