@@ -21,6 +21,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx2
 
@@ -313,3 +314,14 @@ class _AsyncTeeStream(_TeeStream, httpx2.AsyncByteStream):
     async def aclose(self) -> None:
         self._end()
         await self.response.aclose()
+
+
+def replay_mode(client: Any) -> str | None:
+    """The replay mode of a client built by ``make_client`` (under any ``wrap=``), or None."""
+    transport = getattr(getattr(client, "_client", None), "_transport", None)
+    for _ in range(8):
+        if isinstance(transport, ReplayTransport | AsyncReplayTransport):
+            return transport.logic.mode
+        transport = next((getattr(transport, name) for name in ("inner", "_inner", "transport", "_transport")
+                          if getattr(transport, name, None) is not None), None)
+    return None

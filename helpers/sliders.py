@@ -44,12 +44,35 @@ def recorded_values(model: str, messages: list[dict], param: str, candidates: Se
     return found
 
 
-def grid(param: str, step: float | None = None) -> list[float]:
-    """The slider's values for a parameter, rounded so that keys are stable."""
+def grid(param: str, step: float | None = None, *, client: Any = None, live: int = 5) -> list[float]:
+    """The slider's values for a parameter, rounded so that keys are stable.
+
+    With ``client``, a sweep that would be generated live (replay off, or a server the
+    recordings were not made on) gets ``live`` evenly spaced points instead, ends and
+    middle included, and says so in one line: a full grid is minutes of generation on a
+    small machine and money on a paid one. Recorded runs keep the full grid."""
     lo, hi, default_step = RANGES[param]
     step = step or default_step
     count = round((hi - lo) / step)
-    return [round(lo + i * step, 4) for i in range(count + 1)]
+    full = [round(lo + i * step, 4) for i in range(count + 1)]
+    if client is None or live >= len(full) or not answers_live(client):
+        return full
+    points = [round(lo + i * (hi - lo) / (live - 1), 4) for i in range(live)]
+    print(f"(generated live, so {live} {param} values instead of the recorded run's {len(full)}: "
+          f"{', '.join(f'{v:g}' for v in points)})")
+    return points
+
+
+def answers_live(client: Any) -> bool:
+    """Whether ``client``'s answers will be generated rather than replayed: replay is off,
+    or it is ``auto`` on a server other than the embedded model the recordings come from."""
+    from helpers.replay import replay_mode
+    from helpers.settings import LOCAL_BASE_URL
+
+    mode = replay_mode(client)
+    if mode in (None, "strict", "record"):
+        return False
+    return mode == "off" or str(client.base_url).rstrip("/") != LOCAL_BASE_URL
 
 
 def _panel(title: str, text: str, status: str = "") -> str:
