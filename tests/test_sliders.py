@@ -53,3 +53,18 @@ def test_strict_slider_offers_only_recorded_values(model, monkeypatch):
 def test_unknown_parameter_is_refused(client, model):
     with pytest.raises(ValueError, match="param must be one of"):
         live_slider(client, model, STORY, "seed")
+
+
+def test_a_live_sweep_is_five_values_and_says_so_while_replay_keeps_the_full_grid(capsys):
+    from helpers import make_client
+    from helpers.sliders import answers_live
+
+    replayed = make_client("local", replay="strict")
+    assert grid("temperature", client=replayed) == grid("temperature") and capsys.readouterr().out == ""
+    live = make_client("local", replay="off")
+    assert answers_live(live) and not answers_live(make_client("local", replay="record"))
+    assert grid("temperature", client=live) == [0.0, 0.5, 1.0, 1.5, 2.0]
+    assert "5 temperature values instead of the recorded run's 21" in capsys.readouterr().out
+    remote = make_client("openai", replay="auto", api_key="k", base_url="http://127.0.0.1:9/v1")
+    assert grid("presence_penalty", 0.5, client=remote) == [-2.0, -1.0, 0.0, 1.0, 2.0]
+    assert not answers_live(make_client("local", replay="auto"))  # the recordings were made there
