@@ -48,6 +48,7 @@ REFUSALS = (400, 404, 405, 422, 500, 501)
 CASCADE = (NameError, LookupError, TypeError, AttributeError)
 N_DOC = "https://platform.openai.com/docs/api-reference/chat/create#chat-create-n"
 _refused: dict[str, str] = {}
+_said: dict[str, int] = {}
 
 
 def unsupported() -> dict[str, str]:
@@ -163,7 +164,13 @@ def choices(response: Any, n: int) -> list:
     if len(got) < n:
         answer = f"asked for n={n}, it sent {len(got)} choice{'s' if len(got) != 1 else ''}"
         _refused.setdefault("n", answer)
-        print(f"{MARK} n — {answer}; what follows uses {'it' if len(got) == 1 else 'those'}. Read more: {N_DOC}")
+        from helpers.provenance import current_cell
+
+        run = current_cell()[1]  # once per cell run, not once per call in a loop
+        if _said.get("n") != run:
+            _said["n"] = run
+            print(f"{MARK} n — {answer}; what follows uses {'it' if len(got) == 1 else 'those'}. "
+                  f"Read more: {N_DOC}")
     return got
 
 
