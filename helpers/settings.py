@@ -76,11 +76,14 @@ def resolve_replay(replay: str | None = None) -> str:
 
 
 def default_model(backend: str | None = None) -> str:
-    """The model id that fits the backend; ``WORKBOOK_MODEL`` overrides it."""
+    """The model id that fits the backend; ``WORKBOOK_MODEL`` overrides it for the configured
+    backend (a notebook pointed at a gateway may still ask ``make_client("local")`` for the
+    embedded model, whose id is then its own)."""
     override = os.environ.get("WORKBOOK_MODEL", "").strip()
-    if override:
+    chosen = resolve_backend(backend)
+    if override and chosen == resolve_backend():
         return override
-    return LOCAL_MODEL_ID if resolve_backend(backend) == "local" else DEFAULT_OPENAI_MODEL
+    return LOCAL_MODEL_ID if chosen == "local" else DEFAULT_OPENAI_MODEL
 
 
 def resolve(

@@ -56,7 +56,11 @@ def test_base_url_from_environment(monkeypatch):
 def test_model_override(monkeypatch):
     assert default_model("local") == LOCAL_MODEL_ID
     monkeypatch.setenv("WORKBOOK_MODEL", "my-model")
-    assert default_model("local") == default_model("openai") == "my-model"
+    assert default_model("local") == default_model() == "my-model"
+    # Configured for a gateway, a notebook can still ask for the embedded model by name.
+    monkeypatch.setenv("WORKBOOK_BACKEND", "openai")
+    assert default_model() == default_model("openai") == "my-model"
+    assert default_model("local") == LOCAL_MODEL_ID
 
 
 def test_default_openai_model_is_not_deprecated_in_the_sdk():
