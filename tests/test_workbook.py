@@ -1,8 +1,8 @@
 """scripts/workbook.py: exercise stubs, the generated copies, and running them for real.
 
-The last test is the live run of every lesson: its workbook copy on the local model
-with replay off; each check under a stub must say NOT YET (no crash), and the lesson's
-reference answer, run in its place, must make the same check PASS.
+The last test runs every lesson's workbook copy as a learner does (default settings:
+the local model, auto replay); each check under a stub must say NOT YET (no crash), and
+the lesson's reference answer, run in its place, must make the same check PASS.
 """
 
 from __future__ import annotations
@@ -203,18 +203,21 @@ def _text(cell) -> str:
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=[p.stem for p in LESSONS])
-def test_workbook_copy_runs_live_says_not_yet_and_the_reference_answers_pass(lesson, monkeypatch):
-    """The live run of every lesson, as a learner works through its workbook copy: every
-    cell runs on the local model with replay off; each exercise's check says NOT YET under
-    the stub, then the lesson's reference answer is run in its place and the same check
-    says PASS, so the cells after it run with a real answer. Nothing may raise. (Checks
-    look at structure, never at a generation's wording, so they pass live on any CPU.)"""
+def test_workbook_copy_runs_as_a_learner_runs_it_says_not_yet_and_the_reference_answers_pass(
+        lesson, monkeypatch, tmp_path):
+    """Every lesson's workbook copy, run top to bottom the way a learner runs it: the
+    default settings (the local model, ``auto`` replay: recorded answers where the request
+    was recorded, live calls for the rest, cached in a temporary folder). Each exercise's
+    check says NOT YET under the stub, then the lesson's reference answer is run in its
+    place and the same check says PASS, so the cells after it run with a real answer.
+    Nothing may raise. The same lessons run fully live, replay off, in ``make
+    test-foreign`` (through ``helpers.serve``, where every check must PASS too, and on
+    llama-cpp-python's server)."""
     monkeypatch.setenv("WORKBOOK_BACKEND", "local")
-    monkeypatch.setenv("WORKBOOK_REPLAY", "off")
+    monkeypatch.setenv("WORKBOOK_REPLAY", "auto")
+    monkeypatch.setenv("WORKBOOK_RECORDINGS", str(ROOT / "data" / "recordings"))  # the committed ones
+    monkeypatch.setenv("WORKBOOK_CACHE", str(tmp_path / "cache"))  # never the learner's .cache
     monkeypatch.setenv("WORKBOOK_SCOPE", lesson.stem)  # the copy's session name without _workbook
-    # Whole lessons live are the longest part of `make test`: they read prompts in llama.cpp's
-    # default batches. The unit tests' live calls run with WORKBOOK_N_BATCH=1 (Makefile).
-    monkeypatch.delenv("WORKBOOK_N_BATCH", raising=False)
     copy = workbook.workbook_notebook(lesson)
     original = nbformat.read(lesson, as_version=4)
     references = [c.source for c in original.cells if "solution" in c.metadata.get("tags", [])]
