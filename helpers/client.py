@@ -59,7 +59,7 @@ def make_client(backend: str | None = None, *, replay: str | None = None, scope:
     """
     settings, store, base_path, key, secrets = _prepare(backend, replay, scope, openai_kwargs)
     if settings.backend == "local":
-        from helpers.local_transport import LocalTransport
+        from helpers.local.transport import LocalTransport
 
         inner: httpx2.BaseTransport = LocalTransport(settings.model)
     else:
@@ -76,7 +76,7 @@ def make_async_client(backend: str | None = None, *, replay: str | None = None, 
     """The ``openai.AsyncOpenAI`` twin of :func:`make_client`."""
     settings, store, base_path, key, secrets = _prepare(backend, replay, scope, openai_kwargs)
     if settings.backend == "local":
-        from helpers.local_transport import AsyncLocalTransport
+        from helpers.local.transport import AsyncLocalTransport
 
         inner: httpx2.AsyncBaseTransport = AsyncLocalTransport(settings.model)
     else:
@@ -99,12 +99,12 @@ def _describe(settings: Settings) -> dict[str, str]:
         "base_url": mask_url(settings.base_url),
         "api_key": mask_key(settings.api_key) if settings.backend == "openai" else "(none needed)",
         "recordings": shown,
-    } | (_local_limits() if settings.backend == "local" else {}) \
+    } | (_local_cap() if settings.backend == "local" else {}) \
       | ({"note": reason} if (reason := backend_reason()) else {})
 
 
-def _local_limits() -> dict[str, str]:
-    from helpers.local_limits import DEFAULT_MAX_COMPLETION_TOKENS
+def _local_cap() -> dict[str, str]:
+    from helpers.local.limits import DEFAULT_MAX_COMPLETION_TOKENS
 
     return {"no max_tokens": f"at most {DEFAULT_MAX_COMPLETION_TOKENS} completion tokens "
                              "(the local model only; OpenAI sets no such default)"}
