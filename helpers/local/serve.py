@@ -39,6 +39,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx2
 
+from helpers._http import is_stream
 from helpers.errors import ConfigError, WorkbookError
 from helpers.local.transport import LocalTransport
 from helpers.recordings import RecordingStore
@@ -231,7 +232,7 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in response.headers.items():
                 if name.lower() not in _SKIP:
                     self.send_header(name, value)
-            if response.headers.get("content-type", "").startswith("text/event-stream"):
+            if is_stream(response):
                 self.end_headers()
                 self._stream(response)
                 return
