@@ -12,7 +12,6 @@ a call and the prices themselves (``helpers.costs``).
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,9 @@ import httpx2
 import openai
 
 from helpers._http import TeeStream, WrapperTransport, is_stream, plain_headers, sse_data
-from helpers.client import make_client
+from helpers.client import make_client, notebook_scope
 from helpers.costs import PriceTable, load_prices, price_call
+from helpers.recordings import RecordingStore
 
 UNKNOWN = "unknown"
 
@@ -179,15 +179,6 @@ def private_cache_client(directory: str | Path, **kwargs: Any) -> openai.OpenAI:
     cached; a later run (after a kernel restart, or ``helpers.replay.reset_counters()``)
     is served from the cache. Lesson 16 uses it to show "run twice, pay once".
     """
-    names = ("WORKBOOK_RECORDINGS", "WORKBOOK_CACHE")
-    saved = {name: os.environ.get(name) for name in names}
-    os.environ["WORKBOOK_RECORDINGS"] = str(Path(directory) / "recordings")
-    os.environ["WORKBOOK_CACHE"] = str(Path(directory) / "cache")
-    try:
-        return make_client(replay="auto", **kwargs)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    store = RecordingStore(Path(directory) / "recordings", Path(directory) / "cache",
+                           scope=notebook_scope(kwargs.pop("scope", None)))
+    return make_client(replay="auto", store=store, **kwargs)

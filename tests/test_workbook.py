@@ -185,12 +185,12 @@ def test_the_setup_cell_of_a_copy_imports_solution_and_progress_and_nothing_else
 
 
 def test_a_copy_finds_its_lessons_recordings(monkeypatch):
-    from helpers.client import _scope
+    from helpers.client import notebook_scope
 
     monkeypatch.delenv("WORKBOOK_SCOPE", raising=False)
     for lesson in nav.lessons():
         monkeypatch.setenv("JPY_SESSION_NAME", f"workbook/{workbook.copy_name(lesson.name)}")
-        assert _scope(None) == lesson.stem
+        assert notebook_scope(None) == lesson.stem
 
 
 def test_generation_is_deterministic():
