@@ -41,7 +41,8 @@ import nav  # noqa: E402
 
 WORKSHOP = ROOT / "WORKSHOP.md"
 START, END = "<!-- lesson-times:start -->", "<!-- lesson-times:end -->"
-# The curriculum's sessions (DESIGN.md section 3); lessons not present yet are left out.
+# The workshop's sessions: the agenda --write puts in WORKSHOP.md is made from this list
+# (lessons not timed in this run are left out of it).
 SESSIONS = [
     ("1 · First calls", ["00", "01", "02", "03"]),
     ("2 · Sampling", ["04", "05", "06", "07", "08"]),
