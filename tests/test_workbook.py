@@ -8,8 +8,6 @@ reference answer, run in its place, must make the same check PASS.
 from __future__ import annotations
 
 import ast
-import importlib.util
-import sys
 from pathlib import Path
 
 import nbformat
@@ -18,15 +16,9 @@ from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers import check
+from scripts import nav, workbook
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import nav  # noqa: E402
-
-# Loaded by path: a plain `import workbook` could find the workbook/ folder instead.
-_spec = importlib.util.spec_from_file_location("workbook_script", ROOT / "scripts" / "workbook.py")
-workbook = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(workbook)
 
 LESSONS = [p for p in nav.lessons() if p.name != nav.INDEX]
 
