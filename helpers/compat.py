@@ -6,7 +6,7 @@ parameter had its documented effect. Each probe returns a verdict ("honoured",
 evidence. ``CUT_OFF`` means the answer hit the probe's token limit before it could show
 the effect (``finish_reason="length"``): not evidence of ignoring, only of a long answer.
 ``measure(client, model)`` runs them all and returns a pandas DataFrame. Works with any
-OpenAI-compatible client (the local backend, ``helpers.serve``, a gateway with a key).
+OpenAI-compatible client (the local backend, ``helpers.local.serve``, a gateway with a key).
 Leaves out parameters whose effect cannot be seen from one response (e.g. ``user``,
 ``service_tier``: only "accepted" or an error is reported) and backends' documentation.
 """

@@ -12,8 +12,6 @@ a call and the prices themselves (``helpers.costs``).
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,9 +19,10 @@ from typing import Any
 import httpx2
 import openai
 
-from helpers.client import make_client
+from helpers._http import TeeStream, WrapperTransport, is_stream, plain_headers, sse_data
+from helpers.client import make_client, notebook_scope
 from helpers.costs import PriceTable, load_prices, price_call
-from helpers.replay import _plain_headers
+from helpers.recordings import RecordingStore
 
 UNKNOWN = "unknown"
 
@@ -53,9 +52,8 @@ def _usage_call(body: dict | None, source: str, streamed: bool) -> Call:
 def _last_usage_event(raw: bytes) -> dict | None:
     """From a Server-Sent Events body, the last chunk that carries usage (or the last chunk)."""
     last = None
-    for block in raw.decode("utf-8", errors="replace").split("\n\n"):
-        data = "\n".join(line[5:].strip() for line in block.splitlines() if line.startswith("data:"))
-        if not data or data == "[DONE]":
+    for data in sse_data(raw, errors="replace"):
+        if data.strip() == "[DONE]":
             continue
         try:
             event = json.loads(data)
@@ -66,42 +64,34 @@ def _last_usage_event(raw: bytes) -> dict | None:
     return last
 
 
-class CostMeter(httpx2.BaseTransport):
+class CostMeter(WrapperTransport):
     """Wraps a transport and records a :class:`Call` for every successful chat completion."""
 
-    def __init__(self, inner: httpx2.BaseTransport | None = None, prices: PriceTable | None = None):
-        self.inner, self.prices, self.calls = inner, prices or load_prices(), []
+    example = "CostMeter()"
 
-    def __call__(self, inner: httpx2.BaseTransport) -> CostMeter:
-        """Wrap ``inner`` (what ``make_client(wrap=meter)`` does)."""
-        self.inner = inner
-        return self
+    def __init__(self, inner: httpx2.BaseTransport | None = None, prices: PriceTable | None = None):
+        super().__init__(inner)
+        self.prices, self.calls = prices or load_prices(), []
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        if self.inner is None:
-            raise RuntimeError("CostMeter has nothing underneath: use make_client(wrap=CostMeter()).")
-        response = self.inner.handle_request(request)
+        response = self.underneath().handle_request(request)
         if not (request.method == "POST" and request.url.path.rstrip("/").endswith("/chat/completions")
                 and 200 <= response.status_code < 300):
             return response
         source = response.extensions.get("workbook_source", "backend")
-        if response.headers.get("content-type", "").startswith("text/event-stream"):
+        if is_stream(response):
             def done(raw: bytes) -> None:
                 self.calls.append(_usage_call(_last_usage_event(raw), source, True))
-            return httpx2.Response(response.status_code, headers=_plain_headers(response),
-                                   stream=_Tee(response, done), extensions=response.extensions)
+            return httpx2.Response(response.status_code, headers=plain_headers(response),
+                                   stream=TeeStream(response, done), extensions=response.extensions)
         raw = response.read()
         try:
             body = json.loads(raw)
         except ValueError:
             body = None
         self.calls.append(_usage_call(body, source, False))
-        return httpx2.Response(response.status_code, headers=_plain_headers(response), content=raw,
+        return httpx2.Response(response.status_code, headers=plain_headers(response), content=raw,
                                extensions=response.extensions)
-
-    def close(self) -> None:
-        if self.inner is not None:
-            self.inner.close()
 
     def reset(self) -> None:
         """Forget the calls counted so far."""
@@ -189,36 +179,6 @@ def private_cache_client(directory: str | Path, **kwargs: Any) -> openai.OpenAI:
     cached; a later run (after a kernel restart, or ``helpers.replay.reset_counters()``)
     is served from the cache. Lesson 16 uses it to show "run twice, pay once".
     """
-    names = ("WORKBOOK_RECORDINGS", "WORKBOOK_CACHE")
-    saved = {name: os.environ.get(name) for name in names}
-    os.environ["WORKBOOK_RECORDINGS"] = str(Path(directory) / "recordings")
-    os.environ["WORKBOOK_CACHE"] = str(Path(directory) / "cache")
-    try:
-        return make_client(replay="auto", **kwargs)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-class _Tee(httpx2.SyncByteStream):
-    """Pass a stream through unchanged and hand its bytes to ``on_complete`` once read."""
-
-    def __init__(self, response: httpx2.Response, on_complete):
-        self.response, self.on_complete, self.parts, self.done = response, on_complete, [], False
-
-    def __iter__(self) -> Iterator[bytes]:
-        for part in self.response.iter_bytes():
-            self.parts.append(part)
-            if not self.done and b"".join(self.parts[-2:]).rstrip().endswith(b"data: [DONE]"):
-                self.done = True  # the SDK stops reading at [DONE]: count the call now
-                self.on_complete(b"".join(self.parts))
-            yield part
-        if not self.done:
-            self.done = True
-            self.on_complete(b"".join(self.parts))
-
-    def close(self) -> None:
-        self.response.close()
+    store = RecordingStore(Path(directory) / "recordings", Path(directory) / "cache",
+                           scope=notebook_scope(kwargs.pop("scope", None)))
+    return make_client(replay="auto", store=store, **kwargs)

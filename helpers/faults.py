@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import httpx2
 
+from helpers._http import WrapperTransport
+
 KINDS = ("429", "500", "503", "401", "400", "timeout", "connect", "drop")
 _BODIES = {
     "429": ("rate_limit_exceeded", "requests", "Rate limit reached for requests (injected by helpers.faults). "
@@ -43,7 +45,7 @@ class Attempt:
     at: float           # seconds since the first attempt
 
 
-class FaultTransport(httpx2.BaseTransport):
+class FaultTransport(WrapperTransport):
     """Fails the attempts ``script`` names, then each one with probability ``rate``.
 
     ``script`` is a list of kinds (see ``KINDS``) or ``"ok"``, used for the first attempts
@@ -53,6 +55,8 @@ class FaultTransport(httpx2.BaseTransport):
     Pass it to ``make_client(wrap=...)``: calling it with a transport sets ``inner``.
     """
 
+    example = "FaultTransport([...])"
+
     def __init__(self, script: Sequence[str] = (), *, inner: httpx2.BaseTransport | None = None,
                  rate: float = 0.0, kinds: Sequence[str] = ("429",), seed: int = 0,
                  retry_after: float | None = 0.05, timeout_cap: float = 0.5):
@@ -61,16 +65,12 @@ class FaultTransport(httpx2.BaseTransport):
                 raise ValueError(f"Unknown fault {kind!r}: choose from {', '.join(KINDS)} or 'ok'.")
         if not 0 <= rate <= 1:
             raise ValueError(f"rate must be between 0 and 1, not {rate}.")
-        self.inner, self.script, self.rate, self.kinds = inner, list(script), rate, list(kinds)
+        super().__init__(inner)
+        self.script, self.rate, self.kinds = list(script), rate, list(kinds)
         self.retry_after, self.timeout_cap = retry_after, timeout_cap
         self._random = random.Random(seed)
         self.attempts: list[Attempt] = []
         self._start: float | None = None
-
-    def __call__(self, inner: httpx2.BaseTransport) -> FaultTransport:
-        """Wrap ``inner`` (what ``make_client(wrap=...)`` does)."""
-        self.inner = inner
-        return self
 
     def _next_fault(self) -> str | None:
         n = len(self.attempts)
@@ -87,12 +87,11 @@ class FaultTransport(httpx2.BaseTransport):
         self.attempts.append(Attempt(len(self.attempts) + 1, retry, outcome, injected, now - self._start))
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        if self.inner is None:
-            raise RuntimeError("FaultTransport has nothing underneath: use make_client(wrap=FaultTransport([...])).")
+        inner = self.underneath()
         fault = self._next_fault()
         if fault is None:
             try:
-                response = self.inner.handle_request(request)
+                response = inner.handle_request(request)
             except Exception as err:
                 self._log(request, type(err).__name__, False)
                 raise
@@ -124,10 +123,6 @@ class FaultTransport(httpx2.BaseTransport):
         """Forget the attempts (the script starts again from its first entry)."""
         self.attempts.clear()
         self._start = None
-
-    def close(self) -> None:
-        if self.inner is not None:
-            self.inner.close()
 
 
 def _error_response(status: int, retry_after: float | None) -> httpx2.Response:

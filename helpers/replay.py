@@ -20,12 +20,19 @@ import json
 import threading
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx2
 
 from helpers import provenance
+from helpers._http import (
+    AsyncTeeStream,
+    TeeStream,
+    WrapperTransport,
+    is_stream,
+    plain_headers,
+    sse_data,
+)
 from helpers.errors import ReplayMissError
 from helpers.recordings import KEPT_HEADERS, RecordingStore, request_key
 from helpers.secrets import scrub
@@ -68,29 +75,17 @@ def next_index(key: str) -> int:
         return n
 
 
-def _is_stream(response: httpx2.Response) -> bool:
-    return response.headers.get("content-type", "").startswith("text/event-stream")
-
-
-def _plain_headers(response: httpx2.Response) -> dict[str, str]:
-    """Headers for a re-served body that is already decoded (no gzip, no length)."""
-    drop = {"content-encoding", "content-length", "transfer-encoding"}
-    return {k: v for k, v in response.headers.items() if k.lower() not in drop}
-
-
 def to_stored(response: httpx2.Response, raw: bytes) -> dict:
     """A response as kept on disk: status, kept headers, JSON body or SSE events."""
     headers = {k.lower(): v for k, v in response.headers.items() if k.lower() in KEPT_HEADERS}
     out: dict = {"status": response.status_code, "headers": headers}
-    if _is_stream(response):
+    if is_stream(response):
         events = []
-        for block in raw.decode("utf-8").split("\n\n"):
-            data = "\n".join(line[5:].lstrip() for line in block.splitlines() if line.startswith("data:"))
-            if data:
-                try:
-                    events.append(json.loads(data))
-                except ValueError:
-                    events.append(data)
+        for data in sse_data(raw):
+            try:
+                events.append(json.loads(data))
+            except ValueError:
+                events.append(data)
         out["events"] = events
     else:
         try:
@@ -189,12 +184,13 @@ class _Replay:
         )
 
 
-class ReplayTransport(httpx2.BaseTransport):
+class ReplayTransport(WrapperTransport):
     """Sync record/replay transport around ``inner`` (the local model or real HTTP)."""
 
     def __init__(self, inner: httpx2.BaseTransport, mode: str, store: RecordingStore,
                  base_path: str = "", secrets: list[str] | None = None):
-        self.inner, self.logic = inner, _Replay(mode, store, base_path, secrets or [])
+        super().__init__(inner)
+        self.logic = _Replay(mode, store, base_path, secrets or [])
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         request.read()
@@ -204,68 +200,30 @@ class ReplayTransport(httpx2.BaseTransport):
         started = self.logic.live()
         try:
             response = self.inner.handle_request(request)
-            if not _is_stream(response):
+            if not is_stream(response):
                 raw = response.read()
         except BaseException:
             self.logic.done(started, failed=True)
             raise
-        if not _is_stream(response):
+        if not is_stream(response):
             self.logic.done(started, failed=response.status_code >= 400)
             self.logic.after(key, stored, n, response, raw)
-            return httpx2.Response(response.status_code, headers=_plain_headers(response), content=raw)
+            return httpx2.Response(response.status_code, headers=plain_headers(response), content=raw)
 
         def complete(raw: bytes) -> None:
             self.logic.after(key, stored, n, response, raw)
 
-        return httpx2.Response(response.status_code, headers=_plain_headers(response),
-                               stream=_TeeStream(response, complete, lambda: self.logic.done(started)))
-
-    def close(self) -> None:
-        self.inner.close()
+        return httpx2.Response(response.status_code, headers=plain_headers(response),
+                               stream=TeeStream(response, complete, lambda: self.logic.done(started)))
 
 
-def _finished(parts: list[bytes]) -> bool:
-    tail = b"".join(parts[-2:])
-    return tail.rstrip().endswith(b"data: [DONE]")
-
-
-class _TeeStream(httpx2.SyncByteStream):
-    """Pass a live stream through; keep it only if it was read to the end.
-
-    ``on_end`` runs once, when the stream ends or is closed (the live call's duration)."""
-
-    def __init__(self, response: httpx2.Response, on_complete, on_end):
-        self.response, self.on_complete, self.on_end = response, on_complete, on_end
-
-    def _end(self) -> None:
-        end, self.on_end = self.on_end, None
-        if end is not None:
-            end()
-
-    def __iter__(self) -> Iterator[bytes]:
-        parts, kept = [], False
-        for part in self.response.iter_bytes():
-            parts.append(part)
-            if not kept and _finished(parts):  # the SDK stops reading at [DONE]: keep it now
-                kept = True
-                self._end()
-                self.on_complete(b"".join(parts))
-            yield part
-        self._end()
-        if not kept:
-            self.on_complete(b"".join(parts))
-
-    def close(self) -> None:
-        self._end()
-        self.response.close()
-
-
-class AsyncReplayTransport(httpx2.AsyncBaseTransport):
+class AsyncReplayTransport(WrapperTransport):
     """Async twin of ReplayTransport."""
 
     def __init__(self, inner: httpx2.AsyncBaseTransport, mode: str, store: RecordingStore,
                  base_path: str = "", secrets: list[str] | None = None):
-        self.inner, self.logic = inner, _Replay(mode, store, base_path, secrets or [])
+        super().__init__(inner)
+        self.logic = _Replay(mode, store, base_path, secrets or [])
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         await request.aread()
@@ -275,45 +233,21 @@ class AsyncReplayTransport(httpx2.AsyncBaseTransport):
         started = self.logic.live()
         try:
             response = await self.inner.handle_async_request(request)
-            if not _is_stream(response):
+            if not is_stream(response):
                 raw = await response.aread()
         except BaseException:
             self.logic.done(started, failed=True)
             raise
-        if not _is_stream(response):
+        if not is_stream(response):
             self.logic.done(started, failed=response.status_code >= 400)
             self.logic.after(key, stored, n, response, raw)
-            return httpx2.Response(response.status_code, headers=_plain_headers(response), content=raw)
+            return httpx2.Response(response.status_code, headers=plain_headers(response), content=raw)
 
         def complete(raw: bytes) -> None:
             self.logic.after(key, stored, n, response, raw)
 
-        return httpx2.Response(response.status_code, headers=_plain_headers(response),
-                               stream=_AsyncTeeStream(response, complete, lambda: self.logic.done(started)))
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
-class _AsyncTeeStream(_TeeStream, httpx2.AsyncByteStream):
-    """Async twin of _TeeStream."""
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        parts, kept = [], False
-        async for part in self.response.aiter_bytes():
-            parts.append(part)
-            if not kept and _finished(parts):
-                kept = True
-                self._end()
-                self.on_complete(b"".join(parts))
-            yield part
-        self._end()
-        if not kept:
-            self.on_complete(b"".join(parts))
-
-    async def aclose(self) -> None:
-        self._end()
-        await self.response.aclose()
+        return httpx2.Response(response.status_code, headers=plain_headers(response),
+                               stream=AsyncTeeStream(response, complete, lambda: self.logic.done(started)))
 
 
 def replay_mode(client: Any) -> str | None:

@@ -124,7 +124,7 @@ def _openai_encoding(model: str) -> tuple[tiktoken.Encoding, bool, str]:
 def count_text(text: str, model: str) -> TokenCount:
     """The tokens of ``text`` for ``model`` (no chat overhead)."""
     if model == LOCAL_MODEL_ID:
-        from helpers.local_model import token_ids
+        from helpers.local.model import token_ids
 
         return TokenCount(len(token_ids(text)), True, "the local model's own tokenizer")
     enc, own, how = _openai_encoding(model)
@@ -148,8 +148,8 @@ def count_messages(messages: list[dict], model: str, tools: list[dict] | None = 
     request sends them and ``tool_choice`` is not "none"). OpenAI: an estimate.
     """
     if model == LOCAL_MODEL_ID:
-        from helpers.local_model import load_model
-        from helpers.local_prompt import render
+        from helpers.local.model import load_model
+        from helpers.local.prompt import render
 
         prompt = render(messages, tools or None)
         ids = load_model().tokenize(prompt.encode(), add_bos=False, special=True)

@@ -10,7 +10,7 @@ laptop. Gateways such as LiteLLM translate the parameter per provider for this r
 Covers :class:`MirrorMaxTokens`, a transport (sync and async) that, on the way to a server
 other than OpenAI's, sends a chat request's ``max_completion_tokens`` under the older name
 ``max_tokens`` (when it sets no ``max_tokens`` of its own). Renamed, not duplicated:
-servers that follow OpenAI (this workbook's ``helpers.serve`` among them) refuse a request
+servers that follow OpenAI (this workbook's ``helpers.local.serve`` among them) refuse a request
 that sets both, and every compatible server knows ``max_tokens``. And :func:`needed`, which says when
 ``make_client`` puts it under the SDK (never for api.openai.com, never for the embedded
 model). It sits below record/replay, so recordings keep the request as the lesson wrote
@@ -23,6 +23,8 @@ from __future__ import annotations
 import json
 
 import httpx2
+
+from helpers._http import WrapperTransport
 
 __all__ = ["MirrorMaxTokens", "needed", "mirrored", "NOTE"]
 
@@ -52,20 +54,13 @@ def mirrored(request: httpx2.Request) -> httpx2.Request:
                           extensions=request.extensions)
 
 
-class MirrorMaxTokens(httpx2.BaseTransport, httpx2.AsyncBaseTransport):
+class MirrorMaxTokens(WrapperTransport):
     """Wraps a sync or an async transport; passes every request on through :func:`mirrored`."""
 
-    def __init__(self, inner: httpx2.BaseTransport | httpx2.AsyncBaseTransport) -> None:
-        self.inner = inner
+    example = "MirrorMaxTokens()"
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        return self.inner.handle_request(mirrored(request))
+        return self.underneath().handle_request(mirrored(request))
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
-        return await self.inner.handle_async_request(mirrored(request))
-
-    def close(self) -> None:
-        self.inner.close()
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
+        return await self.underneath().handle_async_request(mirrored(request))

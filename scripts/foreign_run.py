@@ -11,7 +11,7 @@ even after one raises (``allow_errors``), so one failure does not hide the next.
 - ``--server llama`` (default): llama-cpp-python's own server (``python -m
   llama_cpp.server``, the ``[server]`` extra) on the same SmolLM2 GGUF, with its defaults
   (the model id is the file's path, as a learner gets it).
-- ``--server serve``: the project's own ``helpers.serve`` with replay off: the control.
+- ``--server serve``: the project's own ``helpers.local.serve`` with replay off: the control.
 
 Prints, per lesson, its wall time, the cells that raised (an uncaught error: the run
 fails; on the control server, an exercise check that does not PASS with the lesson's
@@ -61,14 +61,13 @@ def free_port() -> int:
 def start_server(kind: str, port: int, log: Path) -> subprocess.Popen:
     py = sys.executable
     if kind == "llama":
-        from helpers.local_model import gguf_path
-        from helpers.local_numerics import default_threads
+        from helpers.local.model import default_threads, gguf_path
 
         threads = os.environ.get("WORKBOOK_THREADS") or str(default_threads())
         cmd = [py, "-m", "llama_cpp.server", "--model", str(gguf_path()), "--host", "127.0.0.1",
                "--port", str(port), "--n_ctx", "8192", "--n_threads", threads]
     else:
-        cmd = [py, "-m", "helpers.serve", "--port", str(port), "--replay", "off"]
+        cmd = [py, "-m", "helpers.local.serve", "--port", str(port), "--replay", "off"]
     handle = log.open("w")
     return subprocess.Popen(cmd, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
 

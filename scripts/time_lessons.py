@@ -35,13 +35,17 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+try:
+    from scripts import nav  # python -m scripts.NAME, or imported (tests)
+except ModuleNotFoundError:  # python scripts/NAME.py: this folder is on sys.path, the root is not
+    import nav
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import nav  # noqa: E402
 
 WORKSHOP = ROOT / "WORKSHOP.md"
 START, END = "<!-- lesson-times:start -->", "<!-- lesson-times:end -->"
-# The curriculum's sessions (DESIGN.md section 3); lessons not present yet are left out.
+# The workshop's sessions: the agenda --write puts in WORKSHOP.md is made from this list
+# (lessons not timed in this run are left out of it).
 SESSIONS = [
     ("1 · First calls", ["00", "01", "02", "03"]),
     ("2 · Sampling", ["04", "05", "06", "07", "08"]),

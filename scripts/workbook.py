@@ -39,9 +39,12 @@ from pathlib import Path
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 
+try:
+    from scripts import nav  # python -m scripts.NAME, or imported (tests)
+except ModuleNotFoundError:  # python scripts/NAME.py: this folder is on sys.path, the root is not
+    import nav
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import nav  # noqa: E402
 
 NOTEBOOKS = ROOT / "notebooks"
 WORKBOOK = ROOT / "workbook"

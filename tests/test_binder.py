@@ -71,8 +71,8 @@ def test_postbuild_installs_the_makefiles_model_pin_without_dependencies():
 
 
 def test_both_check_the_model_after_installing():
-    assert "$(PY) -m helpers.local_model --check" in setup_recipe()
-    assert postbuild_commands()[-1] == "python -m helpers.local_model --check"
+    assert "$(PY) -m helpers.local.model --check" in setup_recipe()
+    assert postbuild_commands()[-1] == "python -m helpers.local.model --check"
 
 
 def test_environment_python_satisfies_the_project():

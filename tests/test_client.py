@@ -7,7 +7,7 @@ import asyncio
 import openai
 
 from helpers import make_async_client, make_client, status
-from helpers.client import _scope
+from helpers.client import notebook_scope
 from helpers.settings import LOCAL_BASE_URL
 
 
@@ -60,12 +60,12 @@ def test_status_reports_problems_instead_of_raising():
 
 
 def test_scope_from_argument_environment_or_jupyter(monkeypatch):
-    assert _scope("03_messages") == "03_messages"
-    assert _scope(None) == "misc"
+    assert notebook_scope("03_messages") == "03_messages"
+    assert notebook_scope(None) == "misc"
     monkeypatch.setenv("JPY_SESSION_NAME", "/home/me/notebooks/04_temperature.ipynb")
-    assert _scope(None) == "04_temperature"
+    assert notebook_scope(None) == "04_temperature"
     monkeypatch.setenv("WORKBOOK_SCOPE", "07_n")
-    assert _scope(None) == "07_n"
+    assert notebook_scope(None) == "07_n"
 
 
 def test_in_a_notebook_a_replay_miss_is_a_short_error_not_a_deep_traceback():
@@ -115,3 +115,43 @@ def test_a_key_in_the_environment_is_named_as_the_reason_for_the_backend(monkeyp
     assert "OPENAI_API_KEY is set in your environment" in status()["note"]
     monkeypatch.setenv("WORKBOOK_BACKEND", "openai")
     assert "note" not in status()
+
+
+def test_a_client_reads_and_writes_the_store_it_is_given_and_no_other(tmp_path, model, ask):
+    import pytest
+
+    from helpers import ReplayMissError
+    from helpers.recordings import RecordingStore
+    from helpers.replay import reset_counters
+
+    mine = RecordingStore(tmp_path / "mine" / "recordings", tmp_path / "mine" / "cache", scope="lesson")
+    request = {"model": model, "messages": ask("Say hi."), "max_completion_tokens": 3}
+    recorded = make_client("local", replay="record", store=mine).chat.completions.create(**request)
+    assert [p.parent.name for p in mine.root.glob("*/*.json")] == ["lesson"]
+    assert not list(tmp_path.glob("recordings/*/*.json"))  # WORKBOOK_RECORDINGS (conftest) untouched
+    reset_counters()
+    replayed = make_client("local", replay="strict", store=mine).chat.completions.create(**request)
+    assert replayed.choices[0].message.content == recorded.choices[0].message.content
+    with pytest.raises(ReplayMissError):
+        make_client("local", replay="strict", max_retries=0).chat.completions.create(**request)
+
+
+def test_the_async_client_takes_a_store_and_wrappers(tmp_path, model, ask):
+    from helpers._http import WrapperTransport
+    from helpers.recordings import RecordingStore
+
+    class Counting(WrapperTransport):
+        seen = 0
+
+        async def handle_async_request(self, request):
+            Counting.seen += 1
+            return await self.underneath().handle_async_request(request)
+
+    mine = RecordingStore(tmp_path / "mine" / "recordings", tmp_path / "mine" / "cache")
+
+    async def run():
+        client = make_async_client("local", replay="auto", store=mine, wrap=[Counting(), Counting()])
+        return await client.chat.completions.create(model=model, messages=ask("Say hi."), max_completion_tokens=2)
+
+    assert asyncio.run(run()).choices[0].finish_reason in ("length", "stop")
+    assert Counting.seen == 2 and len(list(mine.cache.glob("*.json"))) == 1  # auto: cached in the given store

@@ -1,7 +1,8 @@
 """Exercises: every check passes its reference answer and fails wrong or blank ones.
 
-Cases for lessons 01-13 are below; later lessons keep theirs in ``tests/cases_lessonNN.py``
-(a module-level ``CASES`` dict of the same shape), merged here.
+Cases for lessons 01, 04, 06, 07, 10, 12 and 13 are below; every other lesson keeps its
+own in ``tests/cases_lessonNN.py`` (a module-level ``CASES`` dict of the same shape),
+merged here (an exercise id in two places is an error).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import itertools
 import pytest
 from openai.types.chat import ChatCompletionChunk
 
-import helpers.local_chat
+import helpers.local.chat
 from helpers.streaming import StreamResult, collect, stream_to_display
 
 
@@ -167,7 +167,7 @@ def test_tool_calls_stream_and_rebuild(client, model, ask):
 
 def test_closing_a_stream_early_stops_the_local_model(client, model, ask, monkeypatch):
     pieces = {"n": 0}
-    real = helpers.local_chat.generate
+    real = helpers.local.chat.generate
 
     def counting(*args, **kwargs):
         gen = real(*args, **kwargs)
@@ -179,7 +179,7 @@ def test_closing_a_stream_early_stops_the_local_model(client, model, ask, monkey
             pieces["n"] += 1
             yield piece
 
-    monkeypatch.setattr(helpers.local_chat, "generate", counting)
+    monkeypatch.setattr(helpers.local.chat, "generate", counting)
     kwargs = dict(model=model, messages=ask("Tell a long story about a cat."), max_completion_tokens=64, seed=3)
     full = client.chat.completions.create(**kwargs)
     assert full.usage.completion_tokens > 20, "the prompt should give a long answer"

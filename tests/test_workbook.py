@@ -8,8 +8,6 @@ the lesson's reference answer, run in its place, must make the same check PASS.
 from __future__ import annotations
 
 import ast
-import importlib.util
-import sys
 from pathlib import Path
 
 import nbformat
@@ -18,15 +16,9 @@ from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from helpers import check
+from scripts import nav, workbook
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import nav  # noqa: E402
-
-# Loaded by path: a plain `import workbook` could find the workbook/ folder instead.
-_spec = importlib.util.spec_from_file_location("workbook_script", ROOT / "scripts" / "workbook.py")
-workbook = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(workbook)
 
 LESSONS = [p for p in nav.lessons() if p.name != nav.INDEX]
 
@@ -185,12 +177,12 @@ def test_the_setup_cell_of_a_copy_imports_solution_and_progress_and_nothing_else
 
 
 def test_a_copy_finds_its_lessons_recordings(monkeypatch):
-    from helpers.client import _scope
+    from helpers.client import notebook_scope
 
     monkeypatch.delenv("WORKBOOK_SCOPE", raising=False)
     for lesson in nav.lessons():
         monkeypatch.setenv("JPY_SESSION_NAME", f"workbook/{workbook.copy_name(lesson.name)}")
-        assert _scope(None) == lesson.stem
+        assert notebook_scope(None) == lesson.stem
 
 
 def test_generation_is_deterministic():
@@ -211,7 +203,7 @@ def test_workbook_copy_runs_as_a_learner_runs_it_says_not_yet_and_the_reference_
     check says NOT YET under the stub, then the lesson's reference answer is run in its
     place and the same check says PASS, so the cells after it run with a real answer.
     Nothing may raise. The same lessons run fully live, replay off, in ``make
-    test-foreign`` (through ``helpers.serve``, where every check must PASS too, and on
+    test-foreign`` (through ``helpers.local.serve``, where every check must PASS too, and on
     llama-cpp-python's server)."""
     monkeypatch.setenv("WORKBOOK_BACKEND", "local")
     monkeypatch.setenv("WORKBOOK_REPLAY", "auto")

@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from helpers.exercises import Result, exercise
-from helpers.local_validate import ApiError, validate
+from helpers.local.validate import ApiError, validate
 
 
 @exercise("03.1", "Four messages: system, user, then an assistant message with content None and "

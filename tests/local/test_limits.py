@@ -12,12 +12,12 @@ import re
 
 import pytest
 
-from helpers import local_chat
-from helpers.local_chat import grammar_text
-from helpers.local_limits import DEFAULT_MAX_COMPLETION_TOKENS, MAX_REQUEST_TOKENS
-from helpers.local_model import N_CTX, token_ids
-from helpers.local_prompt import tool_call_schema
-from helpers.local_validate import validate
+from helpers.local import chat
+from helpers.local.chat import grammar_text
+from helpers.local.limits import DEFAULT_MAX_COMPLETION_TOKENS, MAX_REQUEST_TOKENS
+from helpers.local.model import N_CTX, token_ids
+from helpers.local.prompt import tool_call_schema
+from helpers.local.validate import validate
 
 STORY = "Tell a long story about a cat who travels the world."
 WEATHER = {
@@ -42,7 +42,7 @@ WEATHER = {
 
 @pytest.fixture
 def cap(monkeypatch) -> int:
-    monkeypatch.setattr(local_chat, "DEFAULT_MAX_COMPLETION_TOKENS", 8)
+    monkeypatch.setattr(chat, "DEFAULT_MAX_COMPLETION_TOKENS", 8)
     return 8
 
 

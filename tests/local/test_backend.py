@@ -16,8 +16,8 @@ import openai
 import pytest
 from pydantic import BaseModel
 
-from helpers.local_generate import END_TOKENS
-from helpers.local_model import load_model
+from helpers.local.generate import END_TOKENS
+from helpers.local.model import load_model
 
 CITY_SCHEMA = {
     "type": "object",

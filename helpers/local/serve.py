@@ -1,11 +1,11 @@
 """An OpenAI-compatible HTTP server for the embedded model, on this machine only.
 
-    python -m helpers.serve [--host 127.0.0.1|::1] [--port N] [--replay auto|strict|record|off]
-                            [--scope NAME]
+    python -m helpers.local.serve [--host 127.0.0.1|::1] [--port N] [--replay auto|strict|record|off]
+                                  [--scope NAME]
 
 Covers ``POST /v1/chat/completions`` (JSON, or a Server-Sent Events stream) and
 ``GET /v1/models``, answered by the same code as the in-process local backend
-(``helpers.local_transport``), with record/replay in front as everywhere else in the
+(``helpers.local.transport``), with record/replay in front as everywhere else in the
 workbook (``WORKBOOK_REPLAY``, default ``auto``; ``--replay strict --scope NAME`` serves
 that notebook's committed recordings and never the model). Any OpenAI client (the SDK
 with ``base_url``, curl, other languages) can talk to it.
@@ -39,8 +39,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx2
 
+from helpers._http import is_stream
 from helpers.errors import ConfigError, WorkbookError
-from helpers.local_transport import LocalTransport
+from helpers.local.transport import LocalTransport
 from helpers.recordings import RecordingStore
 from helpers.replay import ReplayTransport
 from helpers.settings import LOCAL_MODEL_ID, resolve_replay
@@ -54,7 +55,7 @@ _DRAIN_LIMIT, _DRAIN_SECONDS = 64 * 1024 * 1024, 5.0  # read and drop a refused 
 JSON = {"content-type": "application/json"}
 _TOO_MANY = (b"HTTP/1.0 503 Service Unavailable\r\ncontent-type: application/json\r\n"
              b"connection: close\r\n\r\n" + json.dumps({"error": {
-                 "message": "helpers.serve has too many open connections; try again.",
+                 "message": "helpers.local.serve has too many open connections; try again.",
                  "type": "server_error", "param": None, "code": None}}).encode())
 
 
@@ -65,7 +66,7 @@ def check_loopback(host: str) -> str:
     except ValueError:
         ok = False
     if not ok:
-        raise ConfigError(f"helpers.serve only listens on this machine (127.0.0.1, ::1 or localhost), "
+        raise ConfigError(f"helpers.local.serve only listens on this machine (127.0.0.1, ::1 or localhost), "
                           f"not {host!r}: it has no key check and no TLS. Use --host 127.0.0.1.")
     return host
 
@@ -132,12 +133,12 @@ class _Handler(BaseHTTPRequestHandler):
         host = (self.headers.get("host") or "").strip().lower()
         if host and host not in self.server.own_hosts:
             own = self.server.own_hosts[0]
-            return error_response(403, f"Host {host!r} is not this server ({own}): helpers.serve "
+            return error_response(403, f"Host {host!r} is not this server ({own}): helpers.local.serve "
                                   "answers requests to its own loopback address only.",
                                   "invalid_request_error", "host_not_allowed")
         origin = self.headers.get("origin")
         if origin is not None and origin.strip().lower() not in self.server.own_origins:
-            return error_response(403, f"Origin {origin!r} may not call helpers.serve: it answers "
+            return error_response(403, f"Origin {origin!r} may not call helpers.local.serve: it answers "
                                   "its own pages and programs, not other web sites.",
                                   "invalid_request_error", "origin_not_allowed")
         if "chunked" in (self.headers.get("transfer-encoding") or "").lower():
@@ -152,7 +153,7 @@ class _Handler(BaseHTTPRequestHandler):
                                   "invalid_request_error", None)
         if length > self.server.max_body:
             self._oversized = length
-            return error_response(413, f"Request body too large: {length} bytes; helpers.serve "
+            return error_response(413, f"Request body too large: {length} bytes; helpers.local.serve "
                                   f"accepts at most {self.server.max_body} (the model's context "
                                   "holds far less).", "invalid_request_error", "request_too_large")
         self._length = length
@@ -193,7 +194,7 @@ class _Handler(BaseHTTPRequestHandler):
         if chat and not self.server.gate.enter():
             waiting = self.server.gate.limit - 1
             self._send(error_response(
-                429, f"helpers.serve runs one generation at a time and {waiting} requests are "
+                429, f"helpers.local.serve runs one generation at a time and {waiting} requests are "
                 "already waiting; try again in a moment.", "requests", "rate_limit_exceeded",
                 {"retry-after": "1", "x-should-retry": "true"}))
             return
@@ -222,7 +223,7 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as err:  # a bug still gets an answer, not a dropped connection
             if os.environ.get("WORKBOOK_SERVE_LOG"):
                 traceback.print_exc()
-            return error_response(500, f"helpers.serve failed on this request "
+            return error_response(500, f"helpers.local.serve failed on this request "
                                   f"({type(err).__name__}: {err}).", "server_error", None)
 
     def _send(self, response: httpx2.Response) -> None:
@@ -231,7 +232,7 @@ class _Handler(BaseHTTPRequestHandler):
             for name, value in response.headers.items():
                 if name.lower() not in _SKIP:
                     self.send_header(name, value)
-            if response.headers.get("content-type", "").startswith("text/event-stream"):
+            if is_stream(response):
                 self.end_headers()
                 self._stream(response)
                 return
@@ -329,7 +330,7 @@ class Server:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.serve", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m helpers.local.serve", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8000, help="port (0: any free port; default 8000)")
     parser.add_argument("--host", default="127.0.0.1", help="a loopback address (default 127.0.0.1)")
     parser.add_argument("--replay", default=None, help="auto|strict|record|off (default: WORKBOOK_REPLAY or auto)")

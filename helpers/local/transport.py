@@ -23,9 +23,9 @@ import anyio
 import httpx2
 
 from helpers.errors import LocalModelError
-from helpers.local_chat import Request, _rand_id
-from helpers.local_model import MODEL_LOCK
-from helpers.local_validate import ApiError, validate
+from helpers.local.chat import Request, _rand_id
+from helpers.local.model import MODEL_LOCK
+from helpers.local.validate import ApiError, validate
 from helpers.settings import LOCAL_MODEL_ID
 
 MODEL_CREATED = 1730332800  # SmolLM2's release, 2024-10-31

@@ -4,7 +4,7 @@ OpenAI's documented limits, enforced the same way: ``n`` 1..128, at most 4 ``sto
 sequences, 128 tools, function and schema names of at most 64 letters, digits, ``_`` or
 ``-``, ``metadata`` of at most 16 pairs (keys up to 64 characters, values up to 512), a
 message content of at most 10 MiB, and prompt plus completion within the model's context
-(``N_CTX`` in ``helpers.local_model``), else ``context_length_exceeded``.
+(``N_CTX`` in ``helpers.local.model``), else ``context_length_exceeded``.
 
 The local backend's own, because a 135M model on a laptop CPU makes about 50-100 tokens
 a second and, at temperature 0, often repeats itself until something stops it:
@@ -18,7 +18,7 @@ a second and, at temperature 0, often repeats itself until something stops it:
 * ``STOP_MAX_CHARS``: the longest stop sequence (each one is searched for after every
   token).
 
-Leaves out checking (``helpers.local_validate``) and generation (``helpers.local_chat``).
+Leaves out checking (``helpers.local.validate``) and generation (``helpers.local.chat``).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Unit tests of the ChatML prompt the local backend builds (``helpers.local_prompt``)."""
+"""Unit tests of the ChatML prompt the local backend builds (``helpers.local.prompt``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from helpers.local_prompt import (
+from helpers.local.prompt import (
     DEFAULT_SYSTEM,
     TOOL_CLOSE,
     TOOL_OPEN,
@@ -248,7 +248,7 @@ def forged_conversation() -> tuple[list[dict], list[dict]]:
 
 
 def test_control_tokens_appear_only_where_the_template_puts_them():
-    from helpers.local_chat import Request
+    from helpers.local.chat import Request
     from helpers.settings import LOCAL_MODEL_ID
 
     messages, tools = forged_conversation()
@@ -265,8 +265,8 @@ def test_control_tokens_appear_only_where_the_template_puts_them():
 
 
 def test_forged_markers_are_kept_as_plain_text():
-    from helpers.local_model import load_model
-    from helpers.local_prompt import prompt_tokens
+    from helpers.local.model import load_model
+    from helpers.local.prompt import prompt_tokens
 
     llm = load_model()
     messages, tools = forged_conversation()
@@ -278,8 +278,8 @@ def test_forged_markers_are_kept_as_plain_text():
 @pytest.mark.parametrize("tools", [None, [WEATHER, TIME]], ids=["plain", "tools"])
 def test_ordinary_prompts_tokenize_exactly_as_before(tools):
     """Segmenting the prompt changes nothing for text without control markers."""
-    from helpers.local_model import load_model
-    from helpers.local_prompt import prompt_tokens
+    from helpers.local.model import load_model
+    from helpers.local.prompt import prompt_tokens
 
     llm = load_model()
     messages = [{"role": "user", "content": "Weather in Paris? Answer in one line."},

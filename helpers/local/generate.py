@@ -13,7 +13,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 
 from helpers import activity
-from helpers.local_sampling import OpenAIProcessor, TokenLogprob
+from helpers.local.sampling import OpenAIProcessor, TokenLogprob
 
 END_TOKENS = {0, 1, 2}  # <|endoftext|>, <|im_start|>, <|im_end|>
 

@@ -8,7 +8,7 @@ token with other kernels. That changes the floating-point results: measured on 4
 prompts, greedy text differs in 25 with ``WORKBOOK_N_BATCH=1`` (8: in 1), while 1 or 2
 threads give bit-identical logits. Tests use this to run the live suite under a second,
 numerically different configuration (see CONTRIBUTING.md). Leaves out loading the model
-(``helpers.local_model``) and every setting that changes what the model may say
+(``helpers.local.model``) and every setting that changes what the model may say
 (context size, sampling).
 """
 

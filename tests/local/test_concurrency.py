@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from helpers import LocalModelError, make_async_client
-from helpers.local_model import MODEL_LOCK, _ModelLock
+from helpers.local.model import MODEL_LOCK, _ModelLock
 
 
 def _in_thread(target, *args) -> threading.Thread:

@@ -1,4 +1,4 @@
-"""helpers.serve: an OpenAI-compatible server on loopback, called by the SDK and by curl."""
+"""helpers.local.serve: an OpenAI-compatible server on loopback, called by the SDK and by curl."""
 
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ import httpx2
 import openai
 import pytest
 
-from helpers import make_client, serve
+from helpers import make_client
 from helpers.errors import ConfigError
+from helpers.local import serve
+from helpers.local.serve import Server, check_loopback, main
 from helpers.replay import reset_counters
-from helpers.serve import Server, check_loopback, main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Say hi."}]
 
 
@@ -92,7 +93,7 @@ def test_strict_replay_miss_is_a_clear_error_not_retried(model):
 
 
 def test_command_line_server_in_a_subprocess(model):
-    proc = subprocess.Popen([sys.executable, "-m", "helpers.serve", "--port", "0", "--replay", "off"],
+    proc = subprocess.Popen([sys.executable, "-m", "helpers.local.serve", "--port", "0", "--replay", "off"],
                             cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline()

@@ -7,7 +7,7 @@ not document its own) scales by temperature before the nucleus cut. ``OpenAIProc
 step: add ``logit_bias``; subtract presence/frequency penalties counted over the
 completion; record log-probabilities; divide by the temperature. The chain after it is
 then only top_p (on the tempered distribution), an optional grammar and
-the seeded draw. Leaves out prompt rendering and response shaping (``helpers.local_chat``).
+the seeded draw. Leaves out prompt rendering and response shaping (``helpers.local.chat``).
 """
 
 from __future__ import annotations

@@ -16,10 +16,10 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from helpers import local_chat
-from helpers.local_limits import MAX_REQUEST_TOKENS, STOP_MAX_CHARS
-from helpers.local_transport import handle
-from helpers.local_validate import ApiError, validate
+from helpers.local import chat
+from helpers.local.limits import MAX_REQUEST_TOKENS, STOP_MAX_CHARS
+from helpers.local.transport import handle
+from helpers.local.validate import ApiError, validate
 from helpers.settings import LOCAL_MODEL_ID
 
 SYSTEM = {"role": "system", "content": "You are a concise assistant."}
@@ -617,7 +617,7 @@ def _mutate(body: dict, rng: random.Random) -> dict:
 
 
 def test_fuzzed_requests_get_an_answer_or_an_openai_error(monkeypatch):
-    monkeypatch.setattr(local_chat, "DEFAULT_MAX_COMPLETION_TOKENS", 3)  # keep accepted ones short
+    monkeypatch.setattr(chat, "DEFAULT_MAX_COMPLETION_TOKENS", 3)  # keep accepted ones short
     rng = random.Random(20250615)
     statuses: dict[int, int] = {}
     for case in range(300):
@@ -647,7 +647,7 @@ def test_fuzzed_requests_get_an_answer_or_an_openai_error(monkeypatch):
 
 
 # -- the lessons' own requests still pass ----------------------------------------------
-RECORDINGS = sorted((Path(__file__).resolve().parents[1] / "data" / "recordings").glob("*/*.json"))
+RECORDINGS = sorted((Path(__file__).resolve().parents[2] / "data" / "recordings").glob("*/*.json"))
 
 
 def _local_recordings():

@@ -13,8 +13,8 @@ import httpx2
 import openai
 import pytest
 
-import helpers.local_transport as local_transport
 from helpers import make_client
+from helpers.local import transport
 
 SYSTEM = {"role": "system", "content": "You are a concise assistant."}
 USER = {"role": "user", "content": "Hi there."}
@@ -103,13 +103,13 @@ def retrying_client():
 def calls(monkeypatch):
     """Count requests that reach the local backend (retries included)."""
     seen: list[str] = []
-    real = local_transport.handle
+    real = transport.handle
 
     def counting(request, *args, **kwargs):
         seen.append(f"{request.method} {request.url.path}")
         return real(request, *args, **kwargs)
 
-    monkeypatch.setattr(local_transport, "handle", counting)
+    monkeypatch.setattr(transport, "handle", counting)
     return seen
 
 
@@ -176,7 +176,7 @@ def test_the_call_counter_does_see_retries(retrying_client, calls, monkeypatch, 
                                content=b'{"error": {"message": "boom", "type": "server_error", '
                                        b'"param": null, "code": null}}')
 
-    monkeypatch.setattr(local_transport, "handle", server_error)
+    monkeypatch.setattr(transport, "handle", server_error)
     with pytest.raises(openai.InternalServerError):
         retrying_client.chat.completions.create(model=model, messages=ask("Hi"), max_completion_tokens=5)
     assert len(calls) == 4  # the first try and three retries

@@ -7,7 +7,7 @@ finite numbers. A mismatch raises ``ApiError`` with OpenAI's wording, a ``param`
 as ``messages[1].content[0].text`` and a code (``invalid_type``, ``invalid_value``,
 ``missing_required_parameter``, ``unknown_parameter``). A ``null`` for an optional key
 counts as absent, as on OpenAI. Leaves out ranges, lengths and the rules that tie fields
-together (``helpers.local_validate``, with its limits in ``helpers.local_limits``).
+together (``helpers.local.validate``, with its limits in ``helpers.local.limits``).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Unit tests of OpenAI's sampling semantics (``helpers.local_sampling``) and of the
-token loop in ``helpers.local_generate``, with small numpy arrays and a scripted fake
+"""Unit tests of OpenAI's sampling semantics (``helpers.local.sampling``) and of the
+token loop in ``helpers.local.generate``, with small numpy arrays and a scripted fake
 model: no GGUF file is loaded here.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from helpers.local_generate import (
+from helpers.local.generate import (
     END_TOKENS,
     Sampling,
     _held_back,
@@ -16,7 +16,7 @@ from helpers.local_generate import (
     _tokens_before,
     generate,
 )
-from helpers.local_sampling import OpenAIProcessor, token_text
+from helpers.local.sampling import OpenAIProcessor, token_text
 
 SCORES = np.array([1.0, 3.0, 0.5, 2.0, -1.0, 0.0], dtype=np.float32)
 PROMPT = np.array([4, 4, 4], dtype=np.intc)  # the prompt repeats token 4
@@ -191,7 +191,7 @@ def test_token_text(raw, text):
     assert token_text(raw) == text
 
 
-# -- local_generate -------------------------------------------------------------------------
+# -- generate -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "stops", "kept"), [
     ("Hello wor", ["world"], 3),

@@ -5,15 +5,15 @@ Three layers, each raising ``ApiError`` with OpenAI's status, message, ``param``
 would see on OpenAI:
 
 1. the request's shape, checked against the SDK's own request types
-   (``helpers.local_schema``; ``PARAM_TYPES`` below is that table, with the local
+   (``helpers.local.schema``; ``PARAM_TYPES`` below is that table, with the local
    backend's few narrowings: no deprecated ``function`` role, function tools only);
-2. ranges and lengths from the table in ``helpers.local_limits`` (``RANGES`` below);
+2. ranges and lengths from the table in ``helpers.local.limits`` (``RANGES`` below);
 3. the rules that tie fields together (tool calls answered in order, ``top_logprobs``
    needs ``logprobs``, a ``json_object`` prompt mentions JSON, schemas are JSON Schemas).
 
 Whatever passes here can be generated; limits that need the prompt's token count
-(the context) are checked in ``helpers.local_chat``. Leaves out generation and HTTP
-(see ``helpers.local_transport``).
+(the context) are checked in ``helpers.local.chat``. Leaves out generation and HTTP
+(see ``helpers.local.transport``).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from typing import Any, get_args
 from openai.types.chat import ChatCompletionMessageParam
 from openai.types.chat import completion_create_params as _sdk
 
-from helpers import local_limits as lim
-from helpers.local_schema import ApiError, check, fields, got
+from helpers.local import limits as lim
+from helpers.local.schema import ApiError, check, fields, got
 
 __all__ = ["ApiError", "validate", "PARAM_TYPES", "KNOWN_PARAMS", "UNSUPPORTED", "RANGES"]
 
@@ -377,7 +377,7 @@ def _response_format(body: dict) -> None:
     if fmt is None:
         return
     if fmt["type"] == "json_object":
-        from helpers.local_prompt import text_of
+        from helpers.local.prompt import text_of
 
         text = " ".join(text_of(m.get("content")) for m in body["messages"])
         if "json" not in text.lower():

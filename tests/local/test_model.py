@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from helpers import LocalModelError
-from helpers.local_model import MODEL_LOCK, gguf_path, load_model
+from helpers.local.model import MODEL_LOCK, gguf_path, load_model
 
 
 def test_gguf_ships_in_the_installed_package():
@@ -39,9 +39,9 @@ def test_open_stream_blocks_a_second_request_with_a_clear_error(client, model, a
 def test_concurrent_first_loads_share_one_model(monkeypatch):
     import threading
 
-    from helpers import local_model
+    import helpers.local.model
 
-    local_model._load.cache_clear()
+    helpers.local.model._load.cache_clear()
     results = []
     threads = [threading.Thread(target=lambda: results.append(load_model())) for _ in range(4)]
     for thread in threads:

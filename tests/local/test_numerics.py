@@ -1,11 +1,11 @@
-"""helpers.local_numerics: threads and batch size for llama.cpp, from settings."""
+"""helpers.local.numerics: threads and batch size for llama.cpp, from settings."""
 
 from __future__ import annotations
 
 import pytest
 
 from helpers.errors import ConfigError
-from helpers.local_numerics import llama_kwargs
+from helpers.local.numerics import llama_kwargs
 
 
 def test_defaults_use_half_the_cores_up_to_four_and_a_512_batch():
