@@ -22,7 +22,8 @@ from helpers import make_client, default_model
 LOAD = {load}
 if LOAD:
     client, model = make_client("local", replay="off"), default_model("local")
-    msgs = [{{"role": "system", "content": "You are concise."}}, {{"role": "user", "content": "Describe a cat in JSON."}}]
+    msgs = [{{"role": "system", "content": "You are concise."}},
+            {{"role": "user", "content": "Describe a cat in JSON."}}]
     client.chat.completions.create(model=model, messages=msgs, max_completion_tokens=64, logprobs=True, top_logprobs=20)
     for _ in client.chat.completions.create(model=model, messages=msgs, max_completion_tokens=64, stream=True):
         pass

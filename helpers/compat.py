@@ -77,7 +77,8 @@ def stop(c, model):
     word = words[2]
     cut = c.chat.completions.create(model=model, messages=ASK, temperature=0, max_completion_tokens=16, stop=[word])
     ok = word not in _text(cut) and cut.choices[0].finish_reason == "stop"
-    return ("honoured" if ok else "ignored"), f"stop=[{word!r}] (3rd word of the free answer): finish_reason={cut.choices[0].finish_reason}"
+    return ("honoured" if ok else "ignored"), (f"stop=[{word!r}] (3rd word of the free answer): "
+                                               f"finish_reason={cut.choices[0].finish_reason}")
 
 
 def presence_penalty(c, model):
@@ -123,7 +124,8 @@ def include_usage(c, model):
     chunks = list(c.chat.completions.create(model=model, messages=ASK, max_completion_tokens=4, stream=True,
                                             stream_options={"include_usage": True}))
     usage = chunks[-1].usage if chunks else None
-    return ("honoured" if usage else "ignored"), f"last chunk usage: {usage.completion_tokens if usage else None} completion tokens"
+    return ("honoured" if usage else "ignored"), (f"last chunk usage: {usage.completion_tokens if usage else None} "
+                                                  "completion tokens")
 
 
 def user(c, model):

@@ -117,7 +117,8 @@ class CostMeter(WrapperTransport):
                          "completion": call.completion_tokens, "reasoning": call.reasoning_tokens,
                          label: UNKNOWN if cost is None else cost,
                          "paid $": UNKNOWN if cost is None else (cost if call.source == "backend" else 0.0)})
-        columns = ["call", "model", "source", "streamed", "prompt", "cached", "completion", "reasoning", label, "paid $"]
+        columns = ["call", "model", "source", "streamed", "prompt", "cached", "completion", "reasoning",
+                   label, "paid $"]
         frame = pd.DataFrame(rows, columns=columns).set_index("call")
         return frame.astype({"prompt": "Int64", "completion": "Int64"})  # missing usage shows as <NA>
 

@@ -27,8 +27,10 @@ KINDS = ("429", "500", "503", "401", "400", "timeout", "connect", "drop")
 _BODIES = {
     "429": ("rate_limit_exceeded", "requests", "Rate limit reached for requests (injected by helpers.faults). "
             "Please try again shortly."),
-    "500": (None, "server_error", "The server had an error while processing your request (injected by helpers.faults)."),
-    "503": (None, "server_error", "The engine is currently overloaded, please try again later (injected by helpers.faults)."),
+    "500": (None, "server_error", "The server had an error while processing your request "
+            "(injected by helpers.faults)."),
+    "503": (None, "server_error", "The engine is currently overloaded, please try again later "
+            "(injected by helpers.faults)."),
     "401": ("invalid_api_key", "invalid_request_error", "Incorrect API key provided (injected by helpers.faults)."),
     "400": (None, "invalid_request_error", "Invalid request (injected by helpers.faults)."),
 }

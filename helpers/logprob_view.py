@@ -69,7 +69,8 @@ def confidence(content: list[Any]) -> dict[str, float]:
     logprobs = [item.logprob for item in content]
     mean = sum(logprobs) / len(logprobs)
     return {"tokens": len(logprobs), "mean_logprob": round(mean, 4), "perplexity": round(math.exp(-mean), 3),
-            "joint_probability": round(math.exp(sum(logprobs)), 6), "weakest_token_p": round(math.exp(min(logprobs)), 4)}
+            "joint_probability": round(math.exp(sum(logprobs)), 6),
+            "weakest_token_p": round(math.exp(min(logprobs)), 4)}
 
 
 def label_probabilities(entry: Any, labels: tuple[str, ...] = ("yes", "no")) -> dict[str, float]:

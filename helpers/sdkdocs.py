@@ -20,7 +20,8 @@ from functools import cache
 # The types behind dotted names: "<prefix>.<field>" reads a field of that TypedDict.
 NESTED = {
     "stream_options": ("openai.types.chat.chat_completion_stream_options_param", "ChatCompletionStreamOptionsParam"),
-    "response_format.json_object": ("openai.types.shared_params.response_format_json_object", "ResponseFormatJSONObject"),
+    "response_format.json_object": ("openai.types.shared_params.response_format_json_object",
+                                    "ResponseFormatJSONObject"),
     "response_format.json_schema": ("openai.types.shared_params.response_format_json_schema", "JSONSchema"),
     "tools.function": ("openai.types.shared_params.function_definition", "FunctionDefinition"),
 }

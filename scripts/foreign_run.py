@@ -161,7 +161,8 @@ def probe_server(kind: str, base_url: str, model: str) -> Path:
         verdicts[name] = {"verdict": verdict, "evidence": evidence}
     software = {"llama": "llama-cpp-python", "serve": "chat-completions-workbook"}[kind]
     data = {"server": f"{software} {md.version(software)}", "model": Path(model).name,
-            "measured": dt.date.today().isoformat(), "command": f"python scripts/foreign_run.py --server {kind} --probe",
+            "measured": dt.date.today().isoformat(),
+            "command": f"python scripts/foreign_run.py --server {kind} --probe",
             "note": "probes other than the two limits sent max_completion_tokens as max_tokens",
             "verdicts": verdicts}
     PROBE_DIR.mkdir(parents=True, exist_ok=True)

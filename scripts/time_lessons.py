@@ -87,7 +87,8 @@ def run(path: Path, replay: str, lock: str | None) -> float | str:
 def size(path: Path) -> dict[str, int]:
     nb = nbformat.read(path, as_version=4)
     prose = sum(len(re.findall(r"\w+", c.source)) for c in nb.cells
-                if c.cell_type == "markdown" and not {"nav-header", "nav-footer", "toc"} & set(c.metadata.get("tags", [])))
+                if c.cell_type == "markdown"
+                and not {"nav-header", "nav-footer", "toc"} & set(c.metadata.get("tags", [])))
     code = sum(len([x for x in c.source.splitlines() if x.strip()]) for c in nb.cells if c.cell_type == "code")
     exercises = sum(1 for c in nb.cells if "solution" in c.metadata.get("tags", []))
     return {"words": prose, "code": code, "exercises": exercises}
@@ -115,7 +116,8 @@ def fmt(value: float | str) -> str:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| lesson | run all, replay (s) | run all, live (s) | prose words | code lines | exercises | suggested slot (min) |",
+    lines = ["| lesson | run all, replay (s) | run all, live (s) | prose words | code lines | exercises "
+             "| suggested slot (min) |",
              "|---|--:|--:|--:|--:|--:|--:|"]
     for r in rows:
         lines.append(f"| [{r['title']}](notebooks/{r['file']}) | {fmt(r['replay'])} | {fmt(r['live'])} | "

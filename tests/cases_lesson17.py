@@ -10,7 +10,8 @@ def client_for(endpoint, api_key):
 
 
 def honours_limit(c, model):
-    reply = c.chat.completions.create(model=model, messages=[{"role": "user", "content": "Hi"}], max_completion_tokens=3)
+    reply = c.chat.completions.create(model=model, messages=[{"role": "user", "content": "Hi"}],
+                                      max_completion_tokens=3)
     return reply.usage.completion_tokens <= 3
 
 
@@ -22,7 +23,8 @@ CASES = {
     ]),
     "17.2": (honours_limit, [
         lambda c, m: True,
-        lambda c, m: c.chat.completions.create(model=m, messages=[], max_completion_tokens=3).choices[0].finish_reason == "length",
+        lambda c, m: c.chat.completions.create(model=m, messages=[],
+                                               max_completion_tokens=3).choices[0].finish_reason == "length",
         lambda c, m: len(c.chat.completions.create(model=m, messages=[]).choices[0].message.content) < 20,
     ]),
 }

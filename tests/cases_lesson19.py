@@ -6,7 +6,8 @@ from helpers.use_cases import outline_format
 def to_language(client, model, text, language):
     response = client.chat.completions.create(
         model=model, temperature=0, max_completion_tokens=200,
-        messages=[{"role": "system", "content": f"Translate the user's text into {language}. Reply with the translation only."},
+        messages=[{"role": "system",
+                   "content": f"Translate the user's text into {language}. Reply with the translation only."},
                   {"role": "user", "content": text}])
     return response.choices[0].message.content
 

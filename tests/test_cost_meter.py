@@ -82,7 +82,8 @@ def test_local_json_and_streamed_calls_are_metered(model):
     assert frame.iloc[0]["cost $"] == 0 and frame.iloc[0]["model"] == model
     assert frame.iloc[2]["cost $"] == UNKNOWN  # no include_usage: no usage to count
     as_mini = meter.frame(as_model="gpt-5.4-mini").iloc[0]["cost as gpt-5.4-mini $"]
-    assert as_mini == pytest.approx(price_call("gpt-5.4-mini", reply.usage.prompt_tokens, reply.usage.completion_tokens))
+    assert as_mini == pytest.approx(price_call("gpt-5.4-mini", reply.usage.prompt_tokens,
+                                               reply.usage.completion_tokens))
 
 
 def test_run_twice_pay_once(tmp_path, model):

@@ -78,7 +78,8 @@ def test_the_foreign_run_counts_the_same_line():
     import importlib.util
     from pathlib import Path
 
-    spec = importlib.util.spec_from_file_location("foreign_run", Path(__file__).parent.parent / "scripts" / "foreign_run.py")
+    spec = importlib.util.spec_from_file_location("foreign_run",
+                                                  Path(__file__).parent.parent / "scripts" / "foreign_run.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     line = f"{MARK} json_schema response_format — it answered 500: no. Read more: x"

@@ -19,15 +19,17 @@ from helpers.tokens import TokenCount, count_messages, count_text
 
 CALL = {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}}
 WEATHER = {"type": "function", "function": {"name": "get_weather", "description": "Weather for a city",
-                                            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}}}
+                                            "parameters": {"type": "object",
+                                                           "properties": {"city": {"type": "string"}}}}}
 HISTORIES = {
     "system+user": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi there!"}],
     "no system (SmolLM2's own is injected)": [{"role": "user", "content": "What is 2 + 2?"}],
     "developer, multi-turn, unicode": [
         {"role": "developer", "content": "Answer in French."}, {"role": "user", "content": "Good morning"},
         {"role": "assistant", "content": "Bonjour ! ☀️"}, {"role": "user", "content": "And good night?"}],
-    "content parts": [{"role": "system", "content": [{"type": "text", "text": "Be "}, {"type": "text", "text": "kind."}]},
-                      {"role": "user", "content": [{"type": "text", "text": "Hello"}]}],
+    "content parts": [
+        {"role": "system", "content": [{"type": "text", "text": "Be "}, {"type": "text", "text": "kind."}]},
+        {"role": "user", "content": [{"type": "text", "text": "Hello"}]}],
     "tool call and result": [
         {"role": "system", "content": "Use tools."}, {"role": "user", "content": "Weather in Paris?"},
         {"role": "assistant", "content": None, "tool_calls": [CALL]},
@@ -35,12 +37,16 @@ HISTORIES = {
 }
 # The openai-cookbook's own example; it reports 129 prompt tokens from the API for gpt-4-0613.
 COOKBOOK_MESSAGES = [
-    {"role": "system", "content": "You are a helpful, pattern-following assistant that translates corporate jargon into plain English."},
+    {"role": "system",
+     "content": "You are a helpful, pattern-following assistant that translates corporate jargon into plain English."},
     {"role": "system", "name": "example_user", "content": "New synergies will help drive top-line growth."},
     {"role": "system", "name": "example_assistant", "content": "Things working well together will increase revenue."},
-    {"role": "system", "name": "example_user", "content": "Let's circle back when we have more bandwidth to touch base on opportunities for increased leverage."},
-    {"role": "system", "name": "example_assistant", "content": "Let's talk later when we're less busy about how to do better."},
-    {"role": "user", "content": "This late pivot means we don't have time to boil the ocean for the client deliverable."},
+    {"role": "system", "name": "example_user",
+     "content": "Let's circle back when we have more bandwidth to touch base on opportunities for increased leverage."},
+    {"role": "system", "name": "example_assistant",
+     "content": "Let's talk later when we're less busy about how to do better."},
+    {"role": "user",
+     "content": "This late pivot means we don't have time to boil the ocean for the client deliverable."},
 ]
 
 
@@ -74,7 +80,8 @@ def test_bundled_cl100k_is_hash_checked_and_identical_to_tiktokens_own(tmp_path,
     data = Path(offline._get_data_path("cl100k_base.tiktoken"))
     seen = {}
     with monkeypatch.context() as patch:
-        patch.setattr(public, "load_tiktoken_bpe", lambda url, expected_hash: seen.setdefault("hash", expected_hash) and {})
+        patch.setattr(public, "load_tiktoken_bpe",
+                      lambda url, expected_hash: seen.setdefault("hash", expected_hash) and {})
         public.cl100k_base()
     assert hashlib.sha256(data.read_bytes()).hexdigest() == seen["hash"]
     # Put the bundled file where tiktoken's cache would keep the download, then load the real

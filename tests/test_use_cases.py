@@ -55,7 +55,8 @@ def test_every_use_case_answers_on_the_local_model(client, model):
 
 def test_outline_checks_the_number_of_sections_itself():
     with pytest.raises(ValueError, match="asked for 3 sections, got 1"):
-        use_cases.outline(ScriptedClient([('{"title": "t", "sections": [{"heading": "h", "points": ["a", "b"]}]}', "stop")]), "m", "tea")
+        use_cases.outline(ScriptedClient([('{"title": "t", "sections": [{"heading": "h", "points": ["a", "b"]}]}',
+                                           "stop")]), "m", "tea")
 
 
 OUTLINE = '{"title": "t", "sections": [{"heading": "h", "points": ["a", "b"]}]}'

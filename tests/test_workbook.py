@@ -53,7 +53,8 @@ def test_context_the_check_needs_is_kept_and_loop_answers_are_blanked():
     solution = "item = content[0]\np_first = math.exp(item.logprob)\n"
     assert workbook.stub(solution, 'check("12.1", p_first, logprob=item.logprob)') == \
         f"{workbook.MARK}\nitem = content[0]\np_first = ..."
-    solution = "results = []\nfor t in (0, 1):\n    results.append(t)\ntry:\n    caught = f()\nexcept E as err:\n    caught = err\n"
+    solution = ("results = []\nfor t in (0, 1):\n    results.append(t)\n"
+                "try:\n    caught = f()\nexcept E as err:\n    caught = err\n")
     assert workbook.stub(solution, 'check("15.1", (results, caught))') == \
         f"{workbook.MARK}\nresults = ...\ncaught = ..."
 
@@ -187,7 +188,8 @@ def test_a_copy_finds_its_lessons_recordings(monkeypatch):
 
 def test_generation_is_deterministic():
     for lesson in nav.lessons():
-        assert workbook.render(workbook.workbook_notebook(lesson)) == workbook.render(workbook.workbook_notebook(lesson))
+        assert workbook.render(workbook.workbook_notebook(lesson)) == \
+            workbook.render(workbook.workbook_notebook(lesson))
 
 
 def _text(cell) -> str:

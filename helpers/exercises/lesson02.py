@@ -38,7 +38,8 @@ def cheapest(answer: Any) -> Result:
         want = min(costs, key=costs.get)
         got = answer(table, prompt, completion)
         if got == "local":
-            return Result(False, "it picked the local model: leave out entries whose price is local (free, not an OpenAI model).")
+            return Result(False, "it picked the local model: leave out entries whose price is local "
+                          "(free, not an OpenAI model).")
         if got != want:
             return Result(False, f"for {prompt} prompt and {completion} completion tokens it chose {got!r}; "
                           f"{want!r} is cheaper. Price both the input and the output tokens.")

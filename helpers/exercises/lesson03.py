@@ -67,8 +67,8 @@ def trimmer(answer: Any) -> Result:
         if rest != history[len(history) - len(rest):]:
             return Result(False, "what is kept should be the newest messages, in order: drop from the oldest end.")
         if rest and rest[0]["role"] != "user":
-            return Result(False, f"the kept history starts with a message of role {rest[0]['role']!r}: drop whole turns "
-                          "(a turn starts at a user message), so no tool result loses its tool call.")
+            return Result(False, f"the kept history starts with a message of role {rest[0]['role']!r}: "
+                          "drop whole turns (a turn starts at a user message), so no tool result loses its tool call.")
         if words(got) > budget and rest:
             return Result(False, f"with budget {budget} it kept {words(got)} tokens: keep dropping turns.")
         kept_from = len(history) - len(rest)

@@ -22,7 +22,8 @@ def kept_tokens(answer: Any) -> Result:
     if got is None:
         return Result(False, "answer with a list of tokens, e.g. ['blue', ...].")
     if got == want:
-        return Result(True, f"{sorted(want)}: {sum(PROBS[t] for t in want):.2f} of the mass, the smallest set reaching 0.8.")
+        return Result(True, f"{sorted(want)}: {sum(PROBS[t] for t in want):.2f} of the mass, "
+                      "the smallest set reaching 0.8.")
     if got < want:
         return Result(False, f"those hold only {sum(PROBS[t] for t in got):.2f} of the mass; keep adding until 0.8.")
     return Result(False, "that is more than the smallest set reaching 0.8.")

@@ -26,7 +26,8 @@ def book_schema(answer: Any) -> Result:
     if not isinstance(answer, dict):
         return Result(False, "the answer is a dict: the JSON Schema itself (not the whole response_format).")
     if "json_schema" in answer or "schema" in answer:
-        return Result(False, "give just the schema (the value of json_schema['schema']), not the response_format around it.")
+        return Result(False, "give just the schema (the value of json_schema['schema']), "
+                      "not the response_format around it.")
     problems = strict_problems(answer)
     if problems:
         return Result(False, "not usable with strict: " + "; ".join(problems))

@@ -79,7 +79,8 @@ def safe_dispatch(answer: Any) -> Result:
     try:
         good = answer("add", '{"a": 2, "b": 3}', functions)
     except Exception as err:
-        return Result(False, f"dispatch('add', '{{\"a\": 2, \"b\": 3}}', functions) raised {type(err).__name__}: {err}.")
+        return Result(False, f"dispatch('add', '{{\"a\": 2, \"b\": 3}}', functions) "
+                      f"raised {type(err).__name__}: {err}.")
     try:
         value = json.loads(good) if isinstance(good, str) else None
     except ValueError:

@@ -23,7 +23,8 @@ def _expected(prompt: int, cached: int, completion: int) -> float:
 
 
 @exercise("16.1", "Prices are per 1M tokens. usage.prompt_tokens includes the cached ones: bill "
-          "(prompt - cached) at 'input', cached at 'cached_input', completion_tokens at 'output', then divide by 1_000_000.")
+          "(prompt - cached) at 'input', cached at 'cached_input', completion_tokens at 'output', "
+          "then divide by 1_000_000.")
 def call_cost(answer: Any) -> Result:
     if not callable(answer):
         return Result(False, "pass the function itself (call_cost).")

@@ -67,5 +67,6 @@ def probe_limit(answer: Any) -> Result:
         return Result(False, f"on a backend that honours the limit it returned {got_honest!r}.")
     if got_deaf is not False:
         return Result(False, f"on a backend that ignores the limit (40 tokens back, cut by its own default) it "
-                      f"returned {got_deaf!r}: finish_reason 'length' alone proves nothing, look at usage.completion_tokens.")
+                      f"returned {got_deaf!r}: finish_reason 'length' alone proves nothing, "
+                      "look at usage.completion_tokens.")
     return Result(True, "it asks for a small limit and reads usage to see whether the backend kept it.")

@@ -3,9 +3,10 @@
 llama.cpp applies top_p *before* temperature and its penalties look at a window that
 includes the prompt. OpenAI's documented penalty formula counts only tokens the
 completion has produced, and the usual order (Hugging Face transformers; OpenAI does
-not document its own) scales by temperature before the nucleus cut. ``OpenAIProcessor`` runs first in the chain and does, per
-step: add ``logit_bias``; subtract presence/frequency penalties counted over the
-completion; record log-probabilities; divide by the temperature. The chain after it is
+not document its own) scales by temperature before the nucleus cut.
+``OpenAIProcessor`` runs first in the chain and does, per step: add ``logit_bias``;
+subtract presence/frequency penalties counted over the completion; record
+log-probabilities; divide by the temperature. The chain after it is
 then only top_p (on the tempered distribution), an optional grammar and
 the seeded draw. Leaves out prompt rendering and response shaping (``helpers.local.chat``).
 """
