@@ -253,9 +253,8 @@ class AsyncReplayTransport(WrapperTransport):
 def replay_mode(client: Any) -> str | None:
     """The replay mode of a client built by ``make_client`` (under any ``wrap=``), or None."""
     transport = getattr(getattr(client, "_client", None), "_transport", None)
-    for _ in range(8):
+    while isinstance(transport, WrapperTransport):  # wrappers (faults, cost meter...) sit above replay
         if isinstance(transport, ReplayTransport | AsyncReplayTransport):
             return transport.logic.mode
-        transport = next((getattr(transport, name) for name in ("inner", "_inner", "transport", "_transport")
-                          if getattr(transport, name, None) is not None), None)
+        transport = transport.inner
     return None

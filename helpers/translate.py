@@ -25,6 +25,7 @@ import json
 import httpx2
 
 from helpers._http import WrapperTransport
+from helpers.settings import LOCAL_BASE_URL
 
 __all__ = ["MirrorMaxTokens", "needed", "mirrored", "NOTE"]
 
@@ -35,7 +36,7 @@ NOTE = ("max_completion_tokens is sent as max_tokens (servers that predate the n
 def needed(base_url: str) -> bool:
     """Whether requests to ``base_url`` get the mirror: any server but OpenAI's own."""
     host = httpx2.URL(base_url).host
-    return not (host == "api.openai.com" or host.endswith(".openai.com") or host == "local.workbook")
+    return not (host == "api.openai.com" or host.endswith(".openai.com") or host == httpx2.URL(LOCAL_BASE_URL).host)
 
 
 def mirrored(request: httpx2.Request) -> httpx2.Request:

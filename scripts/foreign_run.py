@@ -43,12 +43,14 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from helpers.features import MARK
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 OUT = ROOT / ".cache" / "foreign"
 PROBE_DIR = ROOT / "data" / "probes"
-# What helpers.features prints when a server refuses a named feature (kept in step by a test).
-UNSUPPORTED = re.compile(r"^⚠ not supported by this server: (?P<feature>[^(—\n]+?)\s*(?:\(|—|$)", re.M)
+# The line helpers.features prints when a server refuses a named feature.
+UNSUPPORTED = re.compile(rf"^{re.escape(MARK)} (?P<feature>[^(—\n]+?)\s*(?:\(|—|$)", re.M)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -106,7 +108,7 @@ def cell_text(cell) -> str:
     return ANSI.sub("", "\n".join(parts))
 
 
-def run_lesson(path: Path, env: dict[str, str], timeout: int, checks_must_pass: bool) -> dict:
+def run_lesson(kind: str, path: Path, env: dict[str, str], timeout: int, checks_must_pass: bool) -> dict:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=True,
@@ -132,7 +134,7 @@ def run_lesson(path: Path, env: dict[str, str], timeout: int, checks_must_pass: 
                 unsupported.append(feature)
     if crashed:
         errors.append({"cell": None, "error": crashed})
-    saved = OUT / Path(env["WORKBOOK_CACHE"]).parent.parent.name / f"{path.stem}.ipynb"
+    saved = OUT / kind / f"{path.stem}.ipynb"
     saved.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, saved)  # to read what the lesson showed on that server
     return {"lesson": path.stem, "seconds": round(time.perf_counter() - start, 1),
@@ -190,7 +192,7 @@ def run_server(kind: str, names: list[str], timeout: int, probe: bool) -> dict:
             return {"server": kind, "errors": 0, "lessons": []}
         for path in lessons:
             # On the control server every exercise check must pass with the reference answer.
-            result = run_lesson(path, lesson_env(kind, base_url, model, path.stem), timeout,
+            result = run_lesson(kind, path, lesson_env(kind, base_url, model, path.stem), timeout,
                                 checks_must_pass=kind == "serve")
             results.append(result)
             flag = "ok " if not result["errors"] else "ERR"
@@ -225,7 +227,6 @@ def main() -> int:
     kinds = [k.strip() for k in args.server.split(",") if k.strip()]
     if not kinds or any(k not in ("llama", "serve") for k in kinds):
         parser.error(f"--server takes llama, serve or llama,serve, not {args.server!r}")
-    sys.path.insert(0, str(ROOT))
     OUT.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(len(kinds)) as pool:
         reports = list(pool.map(lambda k: run_server(k, args.names, args.timeout, args.probe), kinds))

@@ -63,6 +63,9 @@ def test_a_live_sweep_is_five_values_and_says_so_while_replay_keeps_the_full_gri
     assert grid("temperature", client=replayed) == grid("temperature") and capsys.readouterr().out == ""
     live = make_client("local", replay="off")
     assert answers_live(live) and not answers_live(make_client("local", replay="record"))
+    from helpers.faults import FaultTransport
+
+    assert answers_live(make_client("local", replay="off", wrap=FaultTransport()))  # found under a wrapper
     assert grid("temperature", client=live) == [0.0, 0.5, 1.0, 1.5, 2.0]
     assert "5 temperature values instead of the recorded run's 21" in capsys.readouterr().out
     remote = make_client("openai", replay="auto", api_key="k", base_url="http://127.0.0.1:9/v1")
