@@ -75,11 +75,9 @@ workbook: setup
 record: setup
 	$(PY) scripts/run_notebooks.py --record
 
+# Every benchmark through one harness, one summary table (benchmarks/run.py --list names them).
 bench: setup
 	$(TEST_ENV) $(PY) benchmarks/run.py
-	$(TEST_ENV) $(PY) benchmarks/memory.py
-	$(TEST_ENV) $(PY) benchmarks/lessons.py
-	$(TEST_ENV) $(PY) benchmarks/threads.py
 
 clean:
 	rm -rf $(VENV) .cache

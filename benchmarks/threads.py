@@ -1,15 +1,17 @@
-"""Which llama.cpp thread count to use by default: 48 live tokens, quiet and busy machine.
+"""Thread default: the llama.cpp thread count to use, 48 live tokens on a quiet and a busy machine.
 
 For each thread count 1..cores, a fresh process loads the local model with that many
 threads and times 48 generated tokens (prompt evaluation included, as a learner waits
 for it), median of 3 after a warm-up. That runs twice: on a quiet machine, and with two
 other CPU-bound processes running (a learner's browser and anything else). llama.cpp's
 threads spin while they wait for each other, so with all cores and other work on the
-machine every token waits for a descheduled thread. The default is the count that is
+machine every token waits for a descheduled thread. The choice is the count that is
 within 1.5x of the best in both conditions (the smallest such count if several are);
-``helpers.local.model.default_threads`` must agree, and this report says if it does not.
+PASS when ``helpers.local.model.default_threads()`` on this machine equals it. The table
+also goes to ``benchmarks/results/threads.json`` ({"quiet"|"busy": {threads: seconds}}).
 
-    python benchmarks/threads.py          # also part of `make bench`
+Left out: counts above the number of cores, batch sizes (``WORKBOOK_N_BATCH``), and
+what the other processes are (two busy loops stand for them).
 """
 
 from __future__ import annotations
@@ -19,10 +21,19 @@ import os
 import statistics
 import subprocess
 import sys
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+try:
+    from benchmarks import harness
+except ModuleNotFoundError:  # python benchmarks/run.py: this folder is on sys.path, the root is not
+    import harness
+
+NAME = "threads"
+REPO = harness.REPO
+THREADS_JSON = REPO / "benchmarks" / "results" / "threads.json"
 TOKENS, REPEATS, TARGET = 48, 3, 1.5
+TITLE = (f"Thread default: {TOKENS} live tokens, median of {REPEATS}, quiet vs 2 CPU-bound processes "
+         f"running, 1..{os.cpu_count() or 1} threads")
+LEGEND = f"choice: the smallest count within {TARGET}x of the best in both conditions"
 
 CHILD = r"""
 import json, sys, time
@@ -81,34 +92,28 @@ def choose(result: dict[str, dict[int, float]], target: float = TARGET) -> int |
     return ok[0] if ok else None
 
 
-def report(result: dict[str, dict[int, float]]) -> tuple[int | None, list[str]]:
-    from helpers.local.model import default_threads
-
+def report(result: dict[str, dict[int, float]]) -> list[str]:
+    """The table: seconds and times the best, per thread count and condition."""
     lines = [f"{'threads':>8}  {'quiet s':>8}  {'x best':>6}  {'busy s':>8}  {'x best':>6}"]
     best = {cond: min(times.values()) for cond, times in result.items()}
     for t in sorted(result["quiet"]):
         q, b = result["quiet"][t], result["busy"][t]
         lines.append(f"{t:>8}  {q:8.2f}  {q / best['quiet']:6.2f}  {b:8.2f}  {b / best['busy']:6.2f}")
+    return lines
+
+
+def run(ctx: harness.Context) -> list[harness.Result]:
+    """The table for 1..cores threads, and whether the default equals the measured choice."""
+    from helpers.local.model import default_threads
+
+    result = table(list(range(1, (os.cpu_count() or 1) + 1)))
+    for line in report(result):
+        ctx.note(line)
+    THREADS_JSON.parent.mkdir(parents=True, exist_ok=True)
+    THREADS_JSON.write_text(json.dumps(result, indent=1))
     chosen = choose(result)
-    current = default_threads()
-    verdict = "PASS" if chosen is not None and current == chosen else "MISS"
-    lines.append(f"choice within {TARGET}x of the best in both: {chosen}; "
-                 f"helpers.local.model.default_threads() on this machine: {current}  {verdict}")
-    return chosen, lines
-
-
-def main() -> int:
-    cores = os.cpu_count() or 1
-    print(f"Thread default: {TOKENS} live tokens, median of {REPEATS}, quiet vs 2 CPU-bound processes "
-          f"running ({cores} cores)")
-    result = table(list(range(1, cores + 1)))
-    _, lines = report(result)
-    print("\n".join(lines))
-    out = REPO / "benchmarks" / "results"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "threads.json").write_text(json.dumps(result, indent=1))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    return [harness.Result("helpers.local.model.default_threads() vs the choice", default_threads(), "threads",
+                           chosen, "==",
+                           notes=[f"choice within {TARGET}x of the best in both: {chosen}"],
+                           figures={"default": default_threads()} | ({"chosen": chosen} if chosen else {}),
+                           samples=result)]
