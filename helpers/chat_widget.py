@@ -7,7 +7,8 @@ a status line that says where it came from (``helpers.live_view``); on success i
 clears the box and redraws the transcript; on an error it shows the error's message,
 keeps the history as it was and leaves the typed text in the box so nothing is lost.
 No ``Output`` capture: everything shown is an ``HTML`` widget's value, so the logic is
-testable without a browser. Leaves out tools and cost limits (capstone).
+testable without a browser. :func:`input_row` builds the text box and the Send button
+(``helpers.chatbot`` uses it too). Leaves out tools and cost limits (capstone).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import html
 import threading
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import openai
@@ -23,7 +25,26 @@ from helpers.conversation import Conversation
 from helpers.live_view import ask
 from helpers.views import Box, later, one_at_a_time
 
+PLACEHOLDER = "Type a message and press Enter"
 COLOURS = {"user": "#1f6feb", "assistant": "#2da44e", "system": "#8250df", "developer": "#8250df", "tool": "#9a6700"}
+
+
+def input_row(on_send: Callable[[], Any]) -> tuple[Any, Any, Any]:
+    """(text box, Send button, the row holding both): Enter in the box or a click runs ``on_send()``.
+
+    ``on_send`` runs through :func:`helpers.views.later`, so in a kernel it sees the box's
+    latest value. The placeholder and the button's text are what the browser tests look for.
+    """
+    import ipywidgets as w
+
+    text = w.Text(placeholder=PLACEHOLDER, layout=w.Layout(width="70%"))
+    button = w.Button(description="Send", button_style="primary")
+    handler = later(on_send)
+    button.on_click(handler)
+    with warnings.catch_warnings():  # deprecated in ipywidgets 8 but still the only "Enter" event;
+        warnings.simplefilter("ignore", DeprecationWarning)  # observing value would also fire on blur
+        text.on_submit(handler)
+    return text, button, w.HBox([text, button])
 
 
 def transcript_html(messages: list[dict]) -> str:
@@ -44,16 +65,11 @@ class ChatWidget:
         import ipywidgets as w
 
         self.client, self.model, self.conversation, self.params = client, model, conversation, params
-        self.text = w.Text(placeholder="Type a message and press Enter", layout=w.Layout(width="70%"))
         self._busy = threading.Lock()
-        self.button = w.Button(description="Send", button_style="primary")
+        self.text, self.button, row = input_row(self.submit)
         self.transcript = w.HTML(transcript_html(conversation.messages))
         self.status = w.HTML("")
-        self.button.on_click(later(self.submit))
-        with warnings.catch_warnings():  # deprecated in ipywidgets 8 but still the only "Enter" event;
-            warnings.simplefilter("ignore", DeprecationWarning)  # observing value would also fire on blur
-            self.text.on_submit(later(self.submit))
-        self.view = Box([self.transcript, w.HBox([self.text, self.button]), self.status], what="Chat")
+        self.view = Box([self.transcript, row, self.status], what="Chat")
 
     @one_at_a_time
     def submit(self) -> bool:

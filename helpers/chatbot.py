@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html
 import threading
-import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -25,14 +24,14 @@ import openai
 
 from helpers import provenance
 from helpers.chat_store import ChatStore
-from helpers.chat_widget import transcript_html
+from helpers.chat_widget import input_row, transcript_html
 from helpers.conversation import Conversation
 from helpers.costs import load_prices, price_call
 from helpers.live_view import Ticker, status_html
 from helpers.model_catalog import sampling_extra
 from helpers.streaming import collect
 from helpers.tools import Toolbox
-from helpers.views import Box, later, one_at_a_time
+from helpers.views import Box, one_at_a_time
 
 
 class BudgetExceeded(openai.OpenAIError):
@@ -133,14 +132,8 @@ class Chatbot:
             self.transcript = widgets.HTML(transcript_html(self.messages))
             self.live = widgets.HTML("")
             self.info = widgets.HTML(html.escape(self.status()))
-            self.box = widgets.Text(placeholder="Type a message and press Enter", layout=widgets.Layout(width="70%"))
-            self.send = widgets.Button(description="Send", button_style="primary")
-            self.send.on_click(later(self.submit))
-            with warnings.catch_warnings():  # deprecated in ipywidgets 8, yet the only "Enter" event;
-                warnings.simplefilter("ignore", DeprecationWarning)  # observing value also fires on blur
-                self.box.on_submit(later(self.submit))
-            self._view = Box([self.transcript, self.live, self.info,
-                              widgets.HBox([self.box, self.send])], what="Chatbot")
+            self.box, self.send, row = input_row(self.submit)
+            self._view = Box([self.transcript, self.live, self.info, row], what="Chatbot")
         return self._view
 
     @one_at_a_time

@@ -5,7 +5,8 @@ Covers :class:`Conversation`: the messages (system or developer instructions fir
 an error the history is unchanged and the error propagates), ``trim`` (drop the oldest
 whole turns, keep the instructions, never split an assistant ``tool_calls`` message from
 its tool results) and ``summarise`` (replace older turns by a model-written summary in an
-instruction note). Token budgets are counted with ``helpers.tokens.count_messages``.
+instruction note). Token budgets are counted with ``helpers.tokens.count_messages``;
+the reply is kept as ``helpers.messages.assistant_message`` turns it into a dict.
 Leaves out streaming (send the request yourself and ``append`` the reply), tools
 execution (lesson 14) and the widget (``helpers.chat_widget``).
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from helpers.messages import assistant_message
 from helpers.tokens import count_messages
 
 INSTRUCTION_ROLES = ("system", "developer")
@@ -24,16 +26,7 @@ SUMMARY_SYSTEM = "You are a helpful assistant."
 SUMMARY_REQUEST = "Summarize the following conversation in one or two sentences."
 
 Counter = Callable[[list[dict]], int]
-
-
-def reply_message(message: Any) -> dict:
-    """An SDK ``ChatCompletionMessage`` as a plain dict to send back (role, content, tool_calls)."""
-    out: dict = {"role": "assistant", "content": message.content}
-    if getattr(message, "tool_calls", None):
-        out["tool_calls"] = [{"id": c.id, "type": "function",
-                              "function": {"name": c.function.name, "arguments": c.function.arguments}}
-                             for c in message.tool_calls]
-    return out
+reply_message = assistant_message  # the name this module used before helpers.messages
 
 
 def split_turns(messages: list[dict]) -> tuple[list[dict], list[list[dict]]]:
@@ -80,7 +73,7 @@ class Conversation:
             raise ValueError("send() needs the whole reply; to stream, call create() yourself and append() the result.")
         request = [*self.messages, {"role": "user", "content": text}]
         response = client.chat.completions.create(model=model, messages=request, **params)
-        self.messages = [*request, reply_message(response.choices[0].message)]
+        self.messages = [*request, assistant_message(response.choices[0].message)]
         self.model = model
         if response.usage is not None:
             self.prompt_tokens.append(response.usage.prompt_tokens)

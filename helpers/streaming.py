@@ -22,6 +22,8 @@ from typing import Any
 from openai.types import CompletionUsage
 from openai.types.chat import ChatCompletionChunk
 
+from helpers.messages import assistant_turn
+
 
 @dataclass
 class StreamResult:
@@ -37,13 +39,8 @@ class StreamResult:
     total_s: float = 0.0  # start -> last chunk read
 
     def message(self) -> dict[str, Any]:
-        """The assistant message to append to the history for the next request."""
-        msg: dict[str, Any] = {"role": self.role or "assistant", "content": self.text or None}
-        if self.tool_calls:
-            msg["tool_calls"] = self.tool_calls
-        elif msg["content"] is None:
-            msg["content"] = ""
-        return msg
+        """The assistant message to append to the history for the next request (``helpers.messages``)."""
+        return assistant_turn(self.text or None, self.tool_calls, role=self.role or "assistant")
 
 
 def _add_tool_calls(calls: dict[int, dict[str, Any]], deltas: Iterable[Any]) -> None:

@@ -19,6 +19,8 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import jsonschema
 
+from helpers.messages import assistant_message, tool_call_parts
+
 JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean"}
 
 
@@ -88,13 +90,6 @@ class ToolArgumentError(ValueError):
     """The model's arguments for a tool were not valid JSON or did not fit the schema."""
 
 
-def _parts(call: Any) -> tuple[str, str, str]:
-    """(id, name, arguments) of a tool call given as an SDK object or a plain dict."""
-    if isinstance(call, dict):
-        return call["id"], call["function"]["name"], call["function"]["arguments"]
-    return call.id, call.function.name, call.function.arguments
-
-
 class Toolbox:
     """Python functions the model may call, with their schemas; runs the calls it makes."""
 
@@ -137,7 +132,7 @@ class Toolbox:
 
     def run(self, call: Any) -> dict:
         """Run one tool call; the ``tool`` message to send back (an error is a result too)."""
-        call_id, name, arguments = _parts(call)
+        call_id, name, arguments = tool_call_parts(call)
         try:
             args = self.parse(name, arguments)
             result = self.functions[name](**args)
@@ -157,14 +152,6 @@ class Toolbox:
 def named(name: str) -> dict:
     """``tool_choice`` that forces one function: ``{"type": "function", "function": {"name": ...}}``."""
     return {"type": "function", "function": {"name": name}}
-
-
-def assistant_message(message: Any) -> dict:
-    """The assistant turn to append to history, with its ``tool_calls`` exactly as returned."""
-    turn: dict[str, Any] = {"role": "assistant", "content": message.content}
-    if message.tool_calls:
-        turn["tool_calls"] = [call.model_dump(exclude_none=True) for call in message.tool_calls]
-    return turn
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers.exercises._shapes import completion
+from helpers.fake_client import completion
 
 
 def _apply_stop(text, stops):

@@ -3,9 +3,7 @@
 import copy
 import json
 
-from openai.types.chat.chat_completion_message_function_tool_call import (
-    ChatCompletionMessageFunctionToolCall,
-)
+from helpers.fake_client import tool_call
 
 SCHEMA = {"type": "function", "function": {
     "name": "convert_currency", "description": "Convert an amount of money into another currency.",
@@ -25,8 +23,7 @@ def changed(path: list[str], value):
     return schema
 
 
-CALL = ChatCompletionMessageFunctionToolCall.model_validate(
-    {"id": "call_abc123", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}})
+CALL = tool_call("get_weather", '{"city": "Paris"}', "call_abc123")
 RESULT = {"city": "Paris", "temp_c": 21}
 
 

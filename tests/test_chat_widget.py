@@ -5,7 +5,7 @@ from __future__ import annotations
 import openai
 from test_conversation import answering, unreachable
 
-from helpers.chat_widget import ChatWidget, transcript_html
+from helpers.chat_widget import PLACEHOLDER, ChatWidget, input_row, transcript_html
 from helpers.conversation import Conversation
 
 
@@ -93,3 +93,24 @@ def test_in_a_kernel_the_handlers_wait_for_the_boxs_last_keys(monkeypatch):
     calls = []
     views.later(lambda: calls.append(1))()
     assert started == [views.SUBMIT_DELAY_S] and calls == []
+
+
+def test_input_row_is_a_box_and_a_send_button_that_both_send():
+    sent: list[str] = []
+    text, button, row = input_row(lambda: sent.append(text.value))
+    assert list(row.children) == [text, button] and type(row).__name__ == "HBox"
+    assert (text.placeholder, text.layout.width) == (PLACEHOLDER, "70%") == ("Type a message and press Enter", "70%")
+    assert (button.description, button.button_style) == ("Send", "primary")
+    text.value = "by click"
+    button.click()
+    text.value = "by Enter"
+    text._submission_callbacks(text)
+    assert sent == ["by click", "by Enter"]
+
+
+
+def test_the_chat_widget_shows_that_row_between_transcript_and_status():
+    chat = ChatWidget(answering("x"), "m", Conversation("Be brief."))
+    transcript, row, status = chat.view.children
+    assert row.children == (chat.text, chat.button) and chat.text.placeholder == PLACEHOLDER
+    assert (transcript, status) == (chat.transcript, chat.status)

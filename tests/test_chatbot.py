@@ -87,6 +87,18 @@ def test_the_budget_refuses_a_call_once_spent(client, store):
     assert sum(m["role"] == "user" for m in bot.messages) == 1
 
 
+def test_the_widget_ends_with_the_chat_widgets_input_row(store):
+    from helpers.chat_widget import PLACEHOLDER
+
+    bot = Chatbot(make_client("local", replay="off"), LOCAL_MODEL_ID, store, "row")
+    assert [type(w).__name__ for w in bot.view.children] == ["HTML", "HTML", "HTML", "HBox"]
+    assert bot.view.children[-1].children == (bot.box, bot.send)
+    assert (bot.box.placeholder, bot.send.description) == (PLACEHOLDER, "Send")
+    bot.box.value = "   "
+    bot.send.click()  # the button runs submit: an empty box sends nothing
+    assert [m["role"] for m in bot.messages] == ["system"]
+
+
 def test_the_widget_keeps_the_text_on_an_error_and_clears_it_on_success(model, store):
     faults = FaultTransport(["400"])
     bot = Chatbot(make_client("local", replay="off", wrap=faults, max_retries=0), model, store, "w",

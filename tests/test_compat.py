@@ -6,7 +6,7 @@ import openai
 import pytest
 
 from helpers.compat import CUT_OFF, PROBES, measure, probe
-from helpers.exercises._shapes import completion
+from helpers.fake_client import completion, usage
 
 
 def test_local_backend_honours_what_it_documents(client, model):
@@ -31,9 +31,7 @@ class Deaf:
         self.chat = self.completions = self
 
     def create(self, **kwargs):
-        reply = completion(["The sea is wide and blue and calm."])
-        return reply.model_copy(update={"usage": openai.types.CompletionUsage(
-            prompt_tokens=5, completion_tokens=12, total_tokens=17)})
+        return completion("The sea is wide and blue and calm.", usage=usage(5, 12))
 
 
 @pytest.mark.parametrize("name", ["temperature", "seed", "max_tokens", "n", "presence_penalty", "response_format"])

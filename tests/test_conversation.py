@@ -9,6 +9,7 @@ import openai
 import pytest
 
 from helpers.conversation import SUMMARY_PREFIX, Conversation, reply_message, split_turns
+from helpers.fake_client import completion
 from helpers.tokens import count_messages
 
 
@@ -105,13 +106,9 @@ def test_the_request_carries_the_whole_history():
 
 
 def test_reply_message_keeps_tool_calls_and_drops_sdk_extras():
-    from openai.types.chat import ChatCompletionMessage
-
-    msg = ChatCompletionMessage.model_validate({
-        "role": "assistant", "content": None, "refusal": None, "annotations": [],
-        "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]})
+    msg = completion(None, tool_calls=[("f", "{}")]).choices[0].message  # refusal and annotations too
     assert reply_message(msg) == {"role": "assistant", "content": None, "tool_calls": [
-        {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}
+        {"id": "call_0", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}
 
 
 def test_developer_instructions_and_a_bad_role():

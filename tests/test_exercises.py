@@ -17,17 +17,12 @@ from openai.types.chat import ChatCompletion
 
 from helpers import check, hint
 from helpers.exercises import all_exercises
-from helpers.exercises._shapes import completion
+from helpers.fake_client import completion, usage
 from helpers.textstats import repeated_share
 
 
 def cut(finish: str, completion_tokens: int) -> ChatCompletion:
-    return ChatCompletion.model_validate({
-        "id": "x", "object": "chat.completion", "created": 0, "model": "m",
-        "choices": [{"index": 0, "finish_reason": finish, "message": {"role": "assistant", "content": "Once"}}],
-        "usage": {"prompt_tokens": 9, "completion_tokens": completion_tokens,
-                  "total_tokens": 9 + completion_tokens},
-    })
+    return completion("Once", finish=finish, usage=usage(9, completion_tokens))
 
 
 LOGPROBS = np.log(np.array([0.5, 0.3, 0.2]))
@@ -35,10 +30,7 @@ SCALED = np.exp(LOGPROBS / 0.5)
 
 
 def pair(first: str, second: str) -> tuple[ChatCompletion, ChatCompletion]:
-    return tuple(ChatCompletion.model_validate({
-        "id": "x", "object": "chat.completion", "created": 0, "model": "m",
-        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": t}}],
-    }) for t in (first, second))
+    return completion(first), completion(second)
 
 
 CASES = {

@@ -8,6 +8,7 @@ import matplotlib
 import pytest
 from openai.types.chat.chat_completion_token_logprob import ChatCompletionTokenLogprob
 
+from helpers.fake_client import token_logprob
 from helpers.logprob_view import (
     alternatives,
     coloured_html,
@@ -20,9 +21,8 @@ matplotlib.use("Agg")
 
 
 def entry(token: str, p: float, alts: list[tuple[str, float]] = ()) -> ChatCompletionTokenLogprob:
-    top = [{"token": t, "logprob": math.log(q), "bytes": None} for t, q in alts]
-    return ChatCompletionTokenLogprob.model_validate({"token": token, "logprob": math.log(p), "bytes": None,
-                                                      "top_logprobs": top})
+    """A token chosen with probability ``p``, with ``(token, probability)`` alternatives."""
+    return token_logprob(token, math.log(p), [(t, math.log(q)) for t, q in alts])
 
 
 CONTENT = [entry("Paris", 0.9, [("Paris", 0.9), ("Lyon", 0.05)]), entry(" is", 0.5, [(" is", 0.5), (" was", 0.4)]),

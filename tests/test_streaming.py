@@ -5,24 +5,12 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from openai.types.chat import ChatCompletionChunk
 
 import helpers.local.chat
+from helpers.fake_client import chunk, delta, tool_call_delta, usage
 from helpers.streaming import StreamResult, collect, stream_to_display
 
-
-def chunk(choices: list[dict], usage: dict | None = None) -> ChatCompletionChunk:
-    return ChatCompletionChunk.model_validate({
-        "id": "chatcmpl-x", "object": "chat.completion.chunk", "created": 0, "model": "m",
-        "choices": choices, "usage": usage,
-    })
-
-
-def delta(index: int = 0, finish: str | None = None, **fields) -> dict:
-    return {"index": index, "delta": fields, "finish_reason": finish}
-
-
-USAGE = {"prompt_tokens": 9, "completion_tokens": 3, "total_tokens": 12}
+USAGE = usage(9, 3)
 TEXT_STREAM = [
     chunk([delta(role="assistant", content="")]),
     chunk([delta(content="Hel")]),
@@ -34,22 +22,14 @@ TEXT_STREAM = [
 ]
 
 
-def fragment(index: int, arguments: str, call_id: str | None = None, name: str | None = None) -> dict:
-    call = {"index": index, "function": {"arguments": arguments}}
-    if call_id:
-        call |= {"id": call_id, "type": "function"}
-        call["function"]["name"] = name
-    return call
-
-
 # The way OpenAI sends two parallel calls: id and name first, then the arguments in pieces.
 TOOL_STREAM = [
     chunk([delta(role="assistant", content=None)]),
-    chunk([delta(tool_calls=[fragment(0, "", "call_a", "get_weather")])]),
-    chunk([delta(tool_calls=[fragment(0, '{"city": ')])]),
-    chunk([delta(tool_calls=[fragment(1, "", "call_b", "get_time")])]),
-    chunk([delta(tool_calls=[fragment(0, '"Paris"}')])]),
-    chunk([delta(tool_calls=[fragment(1, '{"zone": "CET"}')])]),
+    chunk([delta(tool_calls=[tool_call_delta(0, "", "call_a", "get_weather")])]),
+    chunk([delta(tool_calls=[tool_call_delta(0, '{"city": ')])]),
+    chunk([delta(tool_calls=[tool_call_delta(1, "", "call_b", "get_time")])]),
+    chunk([delta(tool_calls=[tool_call_delta(0, '"Paris"}')])]),
+    chunk([delta(tool_calls=[tool_call_delta(1, '{"zone": "CET"}')])]),
     chunk([delta(finish="tool_calls")]),
 ]
 

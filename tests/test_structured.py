@@ -5,7 +5,7 @@ from __future__ import annotations
 from openai import pydantic_function_tool
 from pydantic import BaseModel
 
-from helpers.structured import strict_problems
+from helpers.structured import schema_objects, strict_problems
 
 GOOD = {
     "type": "object",
@@ -47,6 +47,18 @@ def test_defs_and_any_of_are_walked():
               "required": ["x"], "additionalProperties": False,
               "$defs": {"P": {"type": "object", "properties": {"a": {"type": "string"}}, "required": ["a"]}}}
     assert strict_problems(schema) == ['root.$defs.P: an object needs "additionalProperties": false']
+
+
+def test_schema_objects_yields_every_object_node_parent_first():
+    schema = {"type": "object", "properties": {
+        "x": {"anyOf": [{"$ref": "#/$defs/P"}, {"type": ["object", "null"], "properties": {}}]},
+        "tags": {"type": "array", "items": {"type": "string"}}},
+        "$defs": {"P": {"properties": {"a": {"type": "array", "items": {"type": "object"}}}}}}
+    assert [path for path, _ in schema_objects(schema)] == [
+        "root", "root.properties.x.anyOf[1]", "root.$defs.P", "root.$defs.P.properties.a.items"]
+    assert next(schema_objects(schema))[1] is schema
+    assert [p for p, _ in schema_objects(GOOD["properties"]["books"], "$")] == ["$.items"]
+    assert list(schema_objects("not a schema")) == [] and list(schema_objects({"type": "string"})) == []
 
 
 class Step(BaseModel):

@@ -13,6 +13,7 @@ import jsonschema
 import pytest
 from openai.types.chat import ChatCompletion
 
+from helpers.fake_client import completion
 from helpers.structured import strict_problems
 from helpers.tools import (
     ToolArgumentError,
@@ -44,12 +45,7 @@ def add(a: int, b: int) -> int:
 def response(*, text: str | None = None, calls: list[tuple[str, str]] | None = None,
              finish: str | None = None) -> ChatCompletion:
     """A ChatCompletion answering in text or with tool calls given as (name, arguments)."""
-    tool_calls = [{"id": f"call_{i}", "type": "function", "function": {"name": n, "arguments": a}}
-                  for i, (n, a) in enumerate(calls or [])] or None
-    return ChatCompletion.model_validate({
-        "id": "x", "object": "chat.completion", "created": 0, "model": "m",
-        "choices": [{"index": 0, "finish_reason": finish or ("tool_calls" if tool_calls else "stop"),
-                     "message": {"role": "assistant", "content": text, "tool_calls": tool_calls}}]})
+    return completion(text, tool_calls=calls, finish=finish)
 
 
 class ScriptedClient:

@@ -7,6 +7,7 @@ from typing import Any
 from openai.types.chat import ChatCompletion
 
 from helpers.exercises import Result, exercise
+from helpers.fake_client import completion
 
 
 @exercise("01.1", "Pass max_completion_tokens=5 to client.chat.completions.create(...) and "
@@ -29,16 +30,7 @@ def short_call(answer: Any) -> Result:
 def text_getter(answer: Any) -> Result:
     if not callable(answer):
         return Result(False, "pass the function itself (first_text), not its result.")
-    sample = ChatCompletion.model_validate({
-        "id": "chatcmpl-check", "object": "chat.completion", "created": 0, "model": "check",
-        "choices": [
-            {"index": 0, "finish_reason": "stop",
-             "message": {"role": "assistant", "content": "first choice"}},
-            {"index": 1, "finish_reason": "stop",
-             "message": {"role": "assistant", "content": "second choice"}},
-        ],
-    })
-    got = answer(sample)
+    got = answer(completion(["first choice", "second choice"]))
     if got != "first choice":
         return Result(False, f"on a response whose first choice says 'first choice' it returned {got!r}.")
     return Result(True, "it returns the first choice's message content.")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from openai.types.chat import ChatCompletion
 
 from helpers.exercises import Result, exercise
 from helpers.exercises._shapes import same_text_pair
 from helpers.explorer import tempered
+from helpers.fake_client import completion
 
 
 @exercise("04.1", "Divide every logprob by T, then softmax: np.exp(l / T) / np.exp(l / T).sum(). "
@@ -27,20 +27,13 @@ def top_probability(answer: Any, logprobs: Any = None) -> Result:
     return Result(False, f"{value:.4f} is not the top candidate's probability at T=0.5.")
 
 
-def _sample(texts: list[str]) -> ChatCompletion:
-    return ChatCompletion.model_validate({
-        "id": "x", "object": "chat.completion", "created": 0, "model": "m",
-        "choices": [{"index": i, "finish_reason": "stop", "message": {"role": "assistant", "content": t}}
-                    for i, t in enumerate(texts)]})
-
-
 @exercise("04.2", "Collect {choice.message.content for choice in response.choices} in a set and return its len().")
 def distinct_counter(answer: Any) -> Result:
     if not callable(answer):
         return Result(False, "pass the function itself (distinct), not its result.")
     cases = [(["a", "b", "a", "c"], 3), (["same"] * 5, 1), (["x", "y"], 2)]
     for texts, want in cases:
-        got = answer(_sample(texts))
+        got = answer(completion(texts))
         if got != want:
             return Result(False, f"for choices {texts} it returned {got!r}, expected {want}.")
     return Result(True, "it counts distinct answers across all the choices.")

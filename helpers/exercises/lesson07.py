@@ -7,7 +7,7 @@ from typing import Any
 from openai.types.chat import ChatCompletion
 
 from helpers.exercises import Result, exercise
-from helpers.exercises._shapes import completion
+from helpers.fake_client import completion
 
 
 @exercise("07.1", "One call with n=4; the response has four choices, indexed 0 to 3.")

@@ -4,28 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from openai.types.chat import ChatCompletionChunk
-
 from helpers.exercises import Result, exercise
+from helpers.fake_client import chunk, delta, tool_call_delta, usage
 
-
-def _chunk(choices: list[dict], usage: dict | None = None) -> ChatCompletionChunk:
-    return ChatCompletionChunk.model_validate({"id": "chatcmpl-x", "object": "chat.completion.chunk",
-                                               "created": 0, "model": "m", "choices": choices, "usage": usage})
-
-
-def _delta(finish: str | None = None, **fields: Any) -> dict:
-    return {"index": 0, "delta": fields, "finish_reason": finish}
-
-
-USAGE = {"prompt_tokens": 12, "completion_tokens": 3, "total_tokens": 15}
+USAGE = usage(12, 3)
 # As OpenAI sends it: the role first (empty text), then text pieces, a finish chunk with an
 # empty delta, and (with stream_options include_usage) a last chunk with no choices.
-USAGE_STREAM = [_chunk([_delta(role="assistant", content="")]), _chunk([_delta(content="Bon")]),
-                _chunk([_delta(content="jour")]), _chunk([_delta(content=" !")]), _chunk([_delta(finish="stop")]),
-                _chunk([], USAGE)]
-EARLY_TEXT = [_chunk([_delta(role="assistant", content="Hi")]), _chunk([_delta(finish="stop")])]
-NO_TEXT = [_chunk([_delta(role="assistant", content="")]), _chunk([_delta(finish="length")])]
+USAGE_STREAM = [chunk([delta(role="assistant", content="")]), chunk([delta(content="Bon")]),
+                chunk([delta(content="jour")]), chunk([delta(content=" !")]), chunk([delta(finish="stop")]),
+                chunk([], USAGE)]
+EARLY_TEXT = [chunk([delta(role="assistant", content="Hi")]), chunk([delta(finish="stop")])]
+NO_TEXT = [chunk([delta(role="assistant", content="")]), chunk([delta(finish="length")])]
 
 
 def _call(fn: Any, chunks: list, what: str) -> tuple[Any, str | None]:
@@ -68,25 +57,17 @@ def first_token_index(answer: Any) -> Result:
     return Result(True, "the first token is the first chunk with text: time to first token is measured there.")
 
 
-def _fragment(index: int, arguments: str, call_id: str | None = None, name: str | None = None) -> dict:
-    call: dict = {"index": index, "function": {"arguments": arguments}}
-    if call_id:
-        call |= {"id": call_id, "type": "function"}
-        call["function"]["name"] = name
-    return call
-
-
 # Two parallel calls, interleaved, arguments in pieces: the way OpenAI streams them.
 TOOL_STREAM = [
-    _chunk([_delta(role="assistant", content=None)]),
-    _chunk([_delta(tool_calls=[_fragment(0, "", "call_a", "get_weather")])]),
-    _chunk([_delta(tool_calls=[_fragment(0, '{"city"')])]),
-    _chunk([_delta(tool_calls=[_fragment(1, "", "call_b", "get_time")])]),
-    _chunk([_delta(tool_calls=[_fragment(0, ': "Oslo"}')])]),
-    _chunk([_delta(tool_calls=[_fragment(1, '{"zone": ')])]),
-    _chunk([_delta(tool_calls=[_fragment(1, '"CET"}')])]),
-    _chunk([_delta(finish="tool_calls")]),
-    _chunk([], USAGE),
+    chunk([delta(role="assistant", content=None)]),
+    chunk([delta(tool_calls=[tool_call_delta(0, "", "call_a", "get_weather")])]),
+    chunk([delta(tool_calls=[tool_call_delta(0, '{"city"')])]),
+    chunk([delta(tool_calls=[tool_call_delta(1, "", "call_b", "get_time")])]),
+    chunk([delta(tool_calls=[tool_call_delta(0, ': "Oslo"}')])]),
+    chunk([delta(tool_calls=[tool_call_delta(1, '{"zone": ')])]),
+    chunk([delta(tool_calls=[tool_call_delta(1, '"CET"}')])]),
+    chunk([delta(finish="tool_calls")]),
+    chunk([], USAGE),
 ]
 WANT_CALLS = [{"id": "call_a", "name": "get_weather", "arguments": '{"city": "Oslo"}'},
               {"id": "call_b", "name": "get_time", "arguments": '{"zone": "CET"}'}]

@@ -7,7 +7,7 @@ from typing import Any
 from openai.types.chat import ChatCompletion
 
 from helpers.exercises import Result, exercise
-from helpers.exercises._shapes import completion
+from helpers.fake_client import completion
 
 
 @exercise("10.1", "Two calls with the same seed and the same parameters, at temperature 1 or more.")
@@ -28,9 +28,9 @@ def same_seed_same_text(answer: Any) -> Result:
 def reproducible(answer: Any) -> Result:
     if not callable(answer):
         return Result(False, "pass the function itself (reproducible).")
-    same = completion(["hello"]), completion(["hello"])
-    text = completion(["hello"]), completion(["bye"])
-    backend = completion(["hello"], fingerprint="fp_a"), completion(["hello"], fingerprint="fp_b")
+    same = completion("hello", fingerprint="fp_a"), completion("hello", fingerprint="fp_a")
+    text = completion("hello", fingerprint="fp_a"), completion("bye", fingerprint="fp_a")
+    backend = completion("hello", fingerprint="fp_a"), completion("hello", fingerprint="fp_b")
     for (a, b), want, what in [(same, True, "identical"), (text, False, "different texts"),
                                (backend, False, "different fingerprints")]:
         if bool(answer(a, b)) is not want:

@@ -6,9 +6,9 @@ from typing import Any
 
 import jsonschema
 import pydantic
-from openai.types.chat import ChatCompletion
 
 from helpers.exercises import Result, exercise
+from helpers.fake_client import completion
 from helpers.structured import strict_problems
 
 GOOD_BOOK = {"title": "Dune", "year": 1965, "tags": ["sf", "desert"]}
@@ -70,23 +70,15 @@ def book_model(answer: Any) -> Result:
     return Result(True, "a model parse() can turn into a strict schema and use to validate the reply.")
 
 
-def _completion(content: str | None, finish: str = "stop", refusal: str | None = None) -> ChatCompletion:
-    return ChatCompletion.model_validate({
-        "id": "chatcmpl-x", "object": "chat.completion", "created": 0, "model": "m",
-        "choices": [{"index": 0, "finish_reason": finish, "logprobs": None,
-                     "message": {"role": "assistant", "content": content, "refusal": refusal}}],
-    })
-
-
 SAFE_PARSE_CASES = [
-    (_completion('{"title": "Dune", "year": 1965}'), True, "a complete JSON reply"),
-    (_completion('{"title": "Dune", "ye', "length"), False, "a reply cut off by max_completion_tokens"),
-    (_completion('{"title": "Dune"}', "length"), False,
+    (completion('{"title": "Dune", "year": 1965}'), True, "a complete JSON reply"),
+    (completion('{"title": "Dune", "ye', finish="length"), False, "a reply cut off by max_completion_tokens"),
+    (completion('{"title": "Dune"}', finish="length"), False,
      "a reply whose finish_reason is 'length' although its text happens to parse"),
-    (_completion('{"title": "Dune"}', "content_filter"), False,
+    (completion('{"title": "Dune"}', finish="content_filter"), False,
      "a reply whose finish_reason is 'content_filter' (parse() raises ContentFilterFinishReasonError)"),
-    (_completion(None, refusal="I can't help with that request."), False, "a refusal (content None, refusal set)"),
-    (_completion("Sure! Here it is: {}"), False, "a reply that is not JSON"),
+    (completion(None, refusal="I can't help with that request."), False, "a refusal (content None, refusal set)"),
+    (completion("Sure! Here it is: {}"), False, "a reply that is not JSON"),
 ]
 
 
@@ -97,9 +89,9 @@ SAFE_PARSE_CASES = [
 def safe_parse(answer: Any) -> Result:
     if not callable(answer):
         return Result(False, "pass the function itself (safe_parse).")
-    for completion, ok, what in SAFE_PARSE_CASES:
+    for response, ok, what in SAFE_PARSE_CASES:
         try:
-            got = answer(completion)
+            got = answer(response)
         except Exception as err:
             return Result(False, f"on {what} it raised {type(err).__name__}: {err}; return (None, reason) instead.")
         if not (isinstance(got, tuple) and len(got) == 2):

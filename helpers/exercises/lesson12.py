@@ -8,6 +8,7 @@ from typing import Any
 from openai.types.chat.chat_completion_token_logprob import ChatCompletionTokenLogprob
 
 from helpers.exercises import Result, exercise
+from helpers.fake_client import token_logprob
 
 
 @exercise("12.1", "A logprob is a natural logarithm: math.exp(logprob) turns it back into a probability.")
@@ -21,9 +22,8 @@ def first_token_probability(answer: Any, logprob: float | None = None) -> Result
 
 
 def _entry(pairs: list[tuple[str, float]]) -> ChatCompletionTokenLogprob:
-    top = [{"token": t, "logprob": math.log(p), "bytes": None} for t, p in pairs]
-    return ChatCompletionTokenLogprob.model_validate({"token": pairs[0][0], "logprob": math.log(pairs[0][1]),
-                                                      "bytes": None, "top_logprobs": top})
+    """A token entry from (token, probability) pairs: the first is the chosen token, all are alternatives."""
+    return token_logprob(pairs[0][0], math.log(pairs[0][1]), [(t, math.log(p)) for t, p in pairs])
 
 
 @exercise("12.2", "Add up exp(logprob) of every alternative whose token.strip().lower() is 'yes', do the same "

@@ -8,7 +8,7 @@ import httpx2
 import openai
 
 from helpers.exercises import Result, exercise
-from helpers.exercises._shapes import completion
+from helpers.fake_client import completion
 
 _REQUEST = httpx2.Request("POST", "https://api.openai.com/v1/chat/completions")
 

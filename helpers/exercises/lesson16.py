@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from openai.types import CompletionUsage
-
 from helpers.cost_meter import CostMeter
 from helpers.exercises import Result, exercise
+from helpers.fake_client import usage
 
 PRICE = {"input": 0.75, "cached_input": 0.075, "output": 4.50}  # dollars per 1M tokens
-
-
-def _usage(prompt: int, cached: int, completion: int) -> CompletionUsage:
-    return CompletionUsage.model_validate({
-        "prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion,
-        "prompt_tokens_details": {"cached_tokens": cached}, "completion_tokens_details": {"reasoning_tokens": 0}})
 
 
 def _expected(prompt: int, cached: int, completion: int) -> float:
@@ -29,7 +22,8 @@ def call_cost(answer: Any) -> Result:
     if not callable(answer):
         return Result(False, "pass the function itself (call_cost).")
     for prompt, cached, completion in [(1000, 0, 200), (4096, 3072, 500), (20, 0, 0)]:
-        got, want = answer(_usage(prompt, cached, completion), PRICE), _expected(prompt, cached, completion)
+        reported = usage(prompt, completion, cached=cached, reasoning=0)
+        got, want = answer(reported, PRICE), _expected(prompt, cached, completion)
         if not isinstance(got, int | float) or abs(got - want) > 1e-12:
             return Result(False, f"for {prompt} prompt tokens ({cached} cached) and {completion} completion tokens "
                           f"it returned {got!r}; expected ${want:.8f}.")

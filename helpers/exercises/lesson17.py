@@ -9,7 +9,7 @@ from typing import Any
 import openai
 
 from helpers.exercises import Result, exercise
-from helpers.exercises._shapes import completion
+from helpers.fake_client import completion, usage
 
 ENDPOINTS = json.loads((Path(__file__).resolve().parents[2] / "data" / "endpoints.json").read_text())["endpoints"]
 
@@ -50,9 +50,7 @@ class _Backend:
         self.calls.append(kwargs)
         cap = kwargs.get("max_completion_tokens")
         used = min(cap, 40) if (self.limit and cap) else 40
-        reply = completion(["word " * used], finish="length")
-        return reply.model_copy(update={"usage": openai.types.CompletionUsage(
-            prompt_tokens=10, completion_tokens=used, total_tokens=10 + used)})
+        return completion("word " * used, finish="length", usage=usage(10, used))
 
 
 @exercise("17.2", "Call create(..., max_completion_tokens=3) once and return reply.usage.completion_tokens <= 3.")

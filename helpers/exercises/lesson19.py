@@ -6,6 +6,7 @@ from typing import Any
 
 from helpers.exercises import Result, exercise
 from helpers.fake_client import ScriptedClient
+from helpers.structured import schema_objects
 
 
 def _first_text(messages: list[dict], role: str) -> str:
@@ -56,7 +57,7 @@ def quiz_format(answer: Any) -> Result:
     if spec.get("strict") is not True or not spec.get("name"):
         return Result(False, "the json_schema part needs a name and strict=True.")
     schema = spec.get("schema", {})
-    for path, node in _objects(schema):
+    for path, node in schema_objects(schema):
         if node.get("additionalProperties") is not False:
             return Result(False, f"the object at {path} needs additionalProperties: False (strict mode).")
         if set(node.get("required", [])) != set(node.get("properties", {})):
@@ -75,14 +76,3 @@ def quiz_format(answer: Any) -> Result:
                           "use minItems and maxItems on the questions array, and items with "
                           "'question' and 'answer' strings.")
     return Result(True, "a strict schema that accepts exactly 4 question/answer pairs and nothing else.")
-
-
-def _objects(node: Any, path: str = "$"):
-    """Every object-typed node of a JSON schema, with a readable path."""
-    if isinstance(node, dict):
-        if node.get("type") == "object":
-            yield path, node
-        for key, value in node.get("properties", {}).items():
-            yield from _objects(value, f"{path}.{key}")
-        if "items" in node:
-            yield from _objects(node["items"], f"{path}[]")
