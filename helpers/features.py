@@ -25,7 +25,7 @@ llama-cpp-python's own server):
   own server drops it and sends one); the cell goes on with what it got.
 
 ``unsupported()`` lists what this kernel has seen refused. Leaves out probing a server
-on purpose (``helpers.compat``) and retrying (``helpers.faults``, lesson 15).
+on purpose (``helpers.probes``) and retrying (``helpers.faults``, lesson 15).
 
     >>> with needs("models.retrieve"):
     ...     print(client.models.retrieve(MODEL))
