@@ -25,7 +25,7 @@ from typing import Any, get_args
 
 from openai.types.shared import chat_model
 
-from helpers.sdkdocs import _field_docs
+from helpers.sdkdocs import field_docs
 
 _ITEM = re.compile(r"^- (.+?):\s*(.+?)(?=^- |\Z)", re.S | re.M)
 _DATE = re.compile(r"shutdown\s+date:\s*(\d{4}-\d{2}-\d{2})", re.I)
@@ -38,7 +38,7 @@ def chat_model_ids() -> list[str]:
 
 def model_field_doc(field: str) -> str:
     """The SDK's docstring for one field of ``openai.types.Model`` (what models.list returns)."""
-    docs = _field_docs("openai.types.model", "Model")
+    docs = field_docs("openai.types.model", "Model")
     if field not in docs:
         raise KeyError(f"openai.types.Model has no documented field {field!r}; known: {', '.join(docs)}")
     return docs[field]

@@ -28,7 +28,7 @@ NESTED = {
 
 
 @cache
-def _field_docs(module_name: str, *class_names: str) -> dict[str, str]:
+def field_docs(module_name: str, *class_names: str) -> dict[str, str]:
     """Field docstrings (the string right after each annotated field) of some classes."""
     tree = ast.parse(inspect.getsource(importlib.import_module(module_name)))
     docs: dict[str, str] = {}
@@ -44,7 +44,7 @@ def _field_docs(module_name: str, *class_names: str) -> dict[str, str]:
 
 def _docs() -> dict[str, str]:
     # `stream` is documented on the streaming variant of the params, not on the base.
-    return _field_docs("openai.types.chat.completion_create_params",
+    return field_docs("openai.types.chat.completion_create_params",
                        "CompletionCreateParamsBase", "CompletionCreateParamsStreaming")
 
 
@@ -54,7 +54,7 @@ def param_doc(name: str) -> str:
         module_name, class_name = NESTED[name]
         return inspect.cleandoc(getattr(importlib.import_module(module_name), class_name).__doc__ or "")
     owner, _, field = name.rpartition(".")
-    docs = _field_docs(*NESTED[owner]) if owner in NESTED else _docs()
+    docs = field_docs(*NESTED[owner]) if owner in NESTED else _docs()
     if field not in docs:
         where = f"{NESTED[owner][1]} (for {owner!r})" if owner in NESTED else "chat.completions.create"
         raise KeyError(f"{name!r} is not documented in {where}; known: {', '.join(sorted(docs))}")

@@ -37,7 +37,8 @@ from helpers.local.validate import ApiError
 _ALNUM = string.ascii_letters + string.digits
 
 
-def _rand_id(prefix: str, n: int) -> str:
+def rand_id(prefix: str, n: int) -> str:
+    """An OpenAI-style id: ``prefix`` then ``n`` random letters and digits (``chatcmpl-``, ``call_``, ``req_``)."""
     return prefix + "".join(secrets.choice(_ALNUM) for _ in range(n))
 
 
@@ -158,7 +159,7 @@ class Request:
         seed = body.get("seed")
         self.seed = secrets.randbits(32) if seed is None else int(seed)
         self.n = body.get("n") or 1
-        self.id, self.created = _rand_id("chatcmpl-", 29), int(time.time())
+        self.id, self.created = rand_id("chatcmpl-", 29), int(time.time())
         self.grammar, self.call_grammar = self._grammars()
 
     def _grammars(self):
@@ -222,7 +223,7 @@ class Request:
             name = said.group(1) if said and said.group(1) in names else name
             _, found, rest = text.partition('"arguments"')
             args = rest.split(":", 1)[1].lstrip() if found and ":" in rest else ""  # like OpenAI: the cut-off arguments
-        return [{"id": _rand_id("call_", 24), "type": "function", "function": {"name": name, "arguments": args}}]
+        return [{"id": rand_id("call_", 24), "type": "function", "function": {"name": name, "arguments": args}}]
 
     # -- whole responses --------------------------------------------------------------
     def _usage(self, completion: int) -> dict:

@@ -23,7 +23,7 @@ import anyio
 import httpx2
 
 from helpers.errors import LocalModelError
-from helpers.local.chat import Request, _rand_id
+from helpers.local.chat import Request, rand_id
 from helpers.local.model import MODEL_LOCK
 from helpers.local.validate import ApiError, validate
 from helpers.settings import LOCAL_MODEL_ID
@@ -37,7 +37,7 @@ def _model_json() -> dict:
 
 
 def _json_response(status: int, obj: dict) -> httpx2.Response:
-    headers = JSON | {"x-request-id": _rand_id("req_", 24)}
+    headers = JSON | {"x-request-id": rand_id("req_", 24)}
     return httpx2.Response(status, headers=headers, content=json.dumps(obj).encode())
 
 
@@ -106,7 +106,7 @@ def _guarded(work, *args) -> httpx2.Response | Request:
 
 def _sse_headers() -> dict[str, str]:
     return {"content-type": "text/event-stream; charset=utf-8",
-            "x-request-id": _rand_id("req_", 24)}
+            "x-request-id": rand_id("req_", 24)}
 
 
 def _stream_response(lines: Iterator[bytes]) -> httpx2.Response:
