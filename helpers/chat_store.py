@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+__all__ = ["default_path", "ChatStore"]
+
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for another process's transaction
 
 

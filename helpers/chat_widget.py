@@ -23,6 +23,8 @@ from helpers.conversation import Conversation
 from helpers.live_view import ask
 from helpers.views import Box, later, one_at_a_time
 
+__all__ = ["transcript_html", "ChatWidget"]
+
 COLOURS = {"user": "#1f6feb", "assistant": "#2da44e", "system": "#8250df", "developer": "#8250df", "tool": "#9a6700"}
 
 

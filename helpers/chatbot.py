@@ -34,6 +34,8 @@ from helpers.streaming import collect
 from helpers.tools import Toolbox
 from helpers.views import Box, later, one_at_a_time
 
+__all__ = ["BudgetExceeded", "Chatbot"]
+
 
 class BudgetExceeded(openai.OpenAIError):
     """The conversation has spent its dollar budget; no call was made."""

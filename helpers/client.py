@@ -26,7 +26,9 @@ from helpers.secrets import credentials, mask_url
 from helpers.settings import Settings, backend_reason, default_model, mask_key, resolve
 from helpers.translate import NOTE, MirrorMaxTokens, needed
 
-__all__ = ["make_client", "make_async_client", "default_model", "status", "notebook_scope"]
+__all__ = [
+    "make_client", "make_async_client", "default_model", "status", "notebook_scope", "LOCAL_PLACEHOLDER_KEY", "Status",
+]
 # Wraps a transport in another (sync for make_client, async for make_async_client).
 Wrapper = Callable[[Any], Any]
 LOCAL_PLACEHOLDER_KEY = "local-model-needs-no-key"

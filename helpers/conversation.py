@@ -17,6 +17,8 @@ from typing import Any
 
 from helpers.tokens import count_messages
 
+__all__ = ["SUMMARY_PREFIX", "reply_message", "split_turns", "Conversation"]
+
 INSTRUCTION_ROLES = ("system", "developer")
 SUMMARY_PREFIX = "Summary of the earlier conversation: "
 # Worded for small models too: SmolLM2-135M summarises with this request and ignores "at most N words".

@@ -24,6 +24,8 @@ from helpers.client import make_client, notebook_scope
 from helpers.costs import PriceTable, load_prices, price_call
 from helpers.recordings import RecordingStore
 
+__all__ = ["UNKNOWN", "Call", "CostMeter", "private_cache_client"]
+
 UNKNOWN = "unknown"
 
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import openai
 
+__all__ = [
+    "WorkbookError", "ConfigError", "ReplayMissError", "CorruptRecordingError", "LocalModelError", "short_message",
+]
+
 
 class WorkbookError(openai.OpenAIError):
     """Base class: a problem with the workbook's own setup, not with the model."""

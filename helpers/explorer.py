@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+__all__ = ["Candidates", "sampled_note", "Distribution", "tempered", "nucleus", "distribution"]
+
 
 @dataclass(frozen=True)
 class Candidates:

@@ -19,6 +19,8 @@ from matplotlib.patches import Patch
 from helpers.explorer import Candidates, distribution, sampled_note
 from helpers.views import LABEL_STYLE, Box
 
+__all__ = ["plot", "ExplorerFigure", "explore"]
+
 KEPT, CUT, BEFORE = "#2b6cb0", "#cbd5e0", "#a0aec0"
 
 

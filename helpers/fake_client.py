@@ -14,6 +14,8 @@ from typing import Any
 
 from openai.types.chat import ChatCompletion
 
+__all__ = ["scripted_completion", "ScriptedClient"]
+
 
 def scripted_completion(text: str | None, finish_reason: str = "stop", *, prompt_tokens: int = 10,
                         completion_tokens: int | None = None, reasoning_tokens: int = 0) -> ChatCompletion:

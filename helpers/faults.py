@@ -23,6 +23,8 @@ import httpx2
 
 from helpers._http import WrapperTransport
 
+__all__ = ["Attempt", "FaultTransport"]
+
 KINDS = ("429", "500", "503", "401", "400", "timeout", "connect", "drop")
 _BODIES = {
     "429": ("rate_limit_exceeded", "requests", "Rate limit reached for requests (injected by helpers.faults). "

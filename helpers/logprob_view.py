@@ -12,6 +12,8 @@ import html
 import math
 from typing import Any
 
+__all__ = ["coloured_html", "show_coloured", "plot_tokens", "alternatives", "confidence", "label_probabilities"]
+
 
 def _colour(p: float) -> str:
     """Red (unlikely) through yellow to green (certain)."""

@@ -27,6 +27,11 @@ from openai.types.shared import chat_model
 
 from helpers.sdkdocs import field_docs
 
+__all__ = [
+    "chat_model_ids", "model_field_doc", "deprecation_note", "shutdowns", "shutdown_of", "is_reasoning_model",
+    "sampling_extra", "Speed", "measure_speed",
+]
+
 _ITEM = re.compile(r"^- (.+?):\s*(.+?)(?=^- |\Z)", re.S | re.M)
 _DATE = re.compile(r"shutdown\s+date:\s*(\d{4}-\d{2}-\d{2})", re.I)
 

@@ -17,6 +17,8 @@ import inspect
 import textwrap
 from functools import cache
 
+__all__ = ["field_docs", "param_doc", "show_doc"]
+
 # The types behind dotted names: "<prefix>.<field>" reads a field of that TypedDict.
 NESTED = {
     "stream_options": ("openai.types.chat.chat_completion_stream_options_param", "ChatCompletionStreamOptionsParam"),

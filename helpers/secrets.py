@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlencode, urlsplit, urlunsplit
 
-__all__ = ["credentials", "mask_url", "scrub", "scrub_json", "secret_name", "REDACTED"]
+__all__ = ["credentials", "mask_url", "scrub", "scrub_json", "secret_name", "REDACTED", "SECRET_PATTERN"]
 
 REDACTED = "[REDACTED]"
 FRAGMENT = 8  # no run of this many characters of a secret may survive

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 
 from helpers.errors import ConfigError
 
+__all__ = [
+    "DEFAULT_OPENAI_MODEL", "LOCAL_MODEL_ID", "LOCAL_BASE_URL", "Settings", "resolve_backend", "backend_reason",
+    "resolve_replay", "default_model", "resolve", "mask_key",
+]
+
 BACKENDS = ("local", "openai")
 REPLAY_MODES = ("auto", "strict", "record", "off")
 

@@ -22,6 +22,8 @@ from helpers.recordings import RecordingStore, request_key
 from helpers.settings import resolve_replay
 from helpers.views import Box
 
+__all__ = ["request_body", "recorded_values", "grid", "answers_live", "live_slider"]
+
 RANGES = {"temperature": (0.0, 2.0, 0.1), "top_p": (0.0, 1.0, 0.05),
           "presence_penalty": (-2.0, 2.0, 0.1), "frequency_penalty": (-2.0, 2.0, 0.1)}
 

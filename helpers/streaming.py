@@ -22,6 +22,8 @@ from typing import Any
 from openai.types import CompletionUsage
 from openai.types.chat import ChatCompletionChunk
 
+__all__ = ["StreamResult", "collect", "stream_to_display"]
+
 
 @dataclass
 class StreamResult:

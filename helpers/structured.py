@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__ = ["strict_problems"]
+
 
 def _walk(node: Any, path: str, problems: list[str]) -> None:
     if not isinstance(node, dict):

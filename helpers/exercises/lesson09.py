@@ -8,6 +8,8 @@ from openai.types.chat import ChatCompletionChunk
 
 from helpers.exercises import Result, exercise
 
+__all__ = ["rebuild_text", "first_token_index", "rebuild_tool_calls"]
+
 
 def _chunk(choices: list[dict], usage: dict | None = None) -> ChatCompletionChunk:
     return ChatCompletionChunk.model_validate({"id": "chatcmpl-x", "object": "chat.completion.chunk",

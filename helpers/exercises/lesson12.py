@@ -9,6 +9,8 @@ from openai.types.chat.chat_completion_token_logprob import ChatCompletionTokenL
 
 from helpers.exercises import Result, exercise
 
+__all__ = ["first_token_probability", "p_yes"]
+
 
 @exercise("12.1", "A logprob is a natural logarithm: math.exp(logprob) turns it back into a probability.")
 def first_token_probability(answer: Any, logprob: float | None = None) -> Result:

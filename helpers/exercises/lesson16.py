@@ -9,6 +9,8 @@ from openai.types import CompletionUsage
 from helpers.cost_meter import CostMeter
 from helpers.exercises import Result, exercise
 
+__all__ = ["call_cost", "priced_stream"]
+
 PRICE = {"input": 0.75, "cached_input": 0.075, "output": 4.50}  # dollars per 1M tokens
 
 

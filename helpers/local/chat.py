@@ -34,6 +34,8 @@ from helpers.local.prompt import TOOL_OPEN, prompt_tokens, render, tool_call_sch
 from helpers.local.sampling import TokenLogprob, token_text
 from helpers.local.validate import ApiError
 
+__all__ = ["rand_id", "grammar_text", "Request"]
+
 _ALNUM = string.ascii_letters + string.digits
 
 
@@ -43,7 +45,7 @@ def rand_id(prefix: str, n: int) -> str:
 
 
 @lru_cache(maxsize=1)
-def fingerprint() -> str:
+def _fingerprint() -> str:
     """Stable per model file and llama.cpp build, like OpenAI's ``system_fingerprint``."""
     import llama_cpp
 
@@ -235,7 +237,7 @@ class Request:
 
     def _envelope(self, obj: str) -> dict:
         return {"id": self.id, "object": obj, "created": self.created, "model": self.model_id,
-                "service_tier": "default", "system_fingerprint": fingerprint()}
+                "service_tier": "default", "system_fingerprint": _fingerprint()}
 
     def complete(self, lease: Any = None) -> dict:
         """The full ``chat.completion`` object (generated under ``lease``, a new one if None)."""

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+__all__ = ["TokenLogprob", "OpenAIProcessor", "token_text"]
+
 
 @dataclass
 class TokenLogprob:

@@ -28,6 +28,8 @@ from helpers.local.model import MODEL_LOCK
 from helpers.local.validate import ApiError, validate
 from helpers.settings import LOCAL_MODEL_ID
 
+__all__ = ["handle", "LocalTransport", "AsyncLocalTransport"]
+
 MODEL_CREATED = 1730332800  # SmolLM2's release, 2024-10-31
 JSON = {"content-type": "application/json"}
 
@@ -41,7 +43,7 @@ def _json_response(status: int, obj: dict) -> httpx2.Response:
     return httpx2.Response(status, headers=headers, content=json.dumps(obj).encode())
 
 
-def sse_lines(chunks: Iterator[dict]) -> Iterator[bytes]:
+def _sse_lines(chunks: Iterator[dict]) -> Iterator[bytes]:
     """Encode chunks as OpenAI's Server-Sent Events, ending with ``data: [DONE]``."""
     for chunk in chunks:
         yield b"data: " + json.dumps(chunk).encode() + b"\n\n"
@@ -115,7 +117,7 @@ def _stream_response(lines: Iterator[bytes]) -> httpx2.Response:
 
 def _answer(req: Request) -> httpx2.Response:
     if req.body.get("stream"):
-        return _stream_response(sse_lines(req.stream(MODEL_LOCK.lease())))
+        return _stream_response(_sse_lines(req.stream(MODEL_LOCK.lease())))
     return _json_response(200, req.complete(MODEL_LOCK.lease()))
 
 
@@ -141,7 +143,7 @@ class _AsyncStream(httpx2.AsyncByteStream):
 
     def __init__(self, req: Request):
         self._lease = MODEL_LOCK.lease(thread_bound=False)
-        self._sync = _ClosingStream(sse_lines(req.stream(self._lease)))
+        self._sync = _ClosingStream(_sse_lines(req.stream(self._lease)))
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         await self._lease.acquire_async()

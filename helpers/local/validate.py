@@ -210,10 +210,10 @@ def _keyword(key: str, value: Any, where: str, here: str) -> None:
     elif key == "uniqueItems":
         ok = isinstance(value, bool)
     if not ok:
-        raise _schema_error(where, here, f"{json_text(value)} is not a valid value for '{key}'")
+        raise _schema_error(where, here, f"{_json_text(value)} is not a valid value for '{key}'")
 
 
-def json_text(value: Any) -> str:
+def _json_text(value: Any) -> str:
     import json
 
     return json.dumps(value)[:80]
