@@ -9,6 +9,8 @@ several processes on one file: every write is one ``BEGIN IMMEDIATE`` transactio
 next sequence number is read and the rows inserted under SQLite's write lock), and a
 writer waits up to ``BUSY_TIMEOUT`` seconds for another one instead of failing. Leaves
 out search and migrations.
+
+Used in lessons: 20.
 """
 
 from __future__ import annotations

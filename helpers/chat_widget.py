@@ -8,6 +8,8 @@ clears the box and redraws the transcript; on an error it shows the error's mess
 keeps the history as it was and leaves the typed text in the box so nothing is lost.
 No ``Output`` capture: everything shown is an ``HTML`` widget's value, so the logic is
 testable without a browser. Leaves out tools and cost limits (capstone).
+
+Used in lessons: 03.
 """
 
 from __future__ import annotations

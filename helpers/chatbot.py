@@ -10,6 +10,8 @@ by the SDK itself (``max_retries`` on the client); a dollar budget refuses calls
 spent. A turn is stored only when it completed, so an error never leaves half a turn
 behind. The widget (``bot.view``) is a text box, a Send button, the transcript and a
 status line. Leaves out several users, async, and retrying a stream that broke halfway.
+
+Used in lessons: 20.
 """
 
 from __future__ import annotations

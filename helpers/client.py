@@ -5,6 +5,8 @@ Covers ``make_client`` / ``make_async_client`` (ordinary ``openai.OpenAI`` /
 ours; where recordings live is a ``store=`` argument, not the environment),
 ``notebook_scope``, ``default_model`` and ``status``. Leaves out the backends and the
 store's format.
+
+Used in lessons: all.
 """
 
 from __future__ import annotations

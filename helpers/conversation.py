@@ -8,6 +8,8 @@ its tool results) and ``summarise`` (replace older turns by a model-written summ
 instruction note). Token budgets are counted with ``helpers.tokens.count_messages``.
 Leaves out streaming (send the request yourself and ``append`` the reply), tools
 execution (lesson 14) and the widget (``helpers.chat_widget``).
+
+Used in lessons: 03.
 """
 
 from __future__ import annotations

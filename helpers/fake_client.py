@@ -5,6 +5,8 @@ exactly: each call returns the next scripted reply as a genuine ``ChatCompletion
 records a copy of its keyword arguments. Usage is invented but consistent (one token
 per word, at least one), so sums can be checked. Leaves out streaming, errors and
 every endpoint except chat.completions.create.
+
+Used in lessons: 05.
 """
 
 from __future__ import annotations

@@ -9,6 +9,8 @@ produce it: ``"429"`` (rate limit, with ``retry-after`` / ``retry-after-ms`` hea
 and then with a seeded probability, so runs are reproducible. Every attempt is logged
 with its outcome. Anything not failed is passed to the transport underneath (the local
 model or replay), so after the faults the genuine answer arrives. Leaves out async.
+
+Used in lessons: 15, 20.
 """
 
 from __future__ import annotations

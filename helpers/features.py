@@ -30,6 +30,8 @@ on purpose (``helpers.probes``) and retrying (``helpers.faults``, lesson 15).
     >>> with needs("models.retrieve"):
     ...     print(client.models.retrieve(MODEL))
     ⚠ not supported by this server: models.retrieve — it answered 404: Not Found. ...
+
+Used in lessons: 02, 03, 04, 05, 06, 07, 09, 10, 11, 13, 14, 18, 19, 20.
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ ids are the non-reasoning chat models), ``sampling_extra`` (what a call with
 ``measure_speed`` (tokens per second from a real call; a replayed answer reports its
 recorded usage and no timing). Leaves out prices (``helpers.costs``) and anything the SDK
 does not state, such as context sizes.
+
+Used in lessons: 02, 03, 04, 05, 06, 07, 08, 10, 12, 13, 14, 16, 17, 18, 19.
 """
 
 from __future__ import annotations

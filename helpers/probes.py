@@ -9,6 +9,8 @@ the effect (``finish_reason="length"``): not evidence of ignoring, only of a lon
 OpenAI-compatible client (the local backend, ``helpers.local.serve``, a gateway with a key).
 Leaves out parameters whose effect cannot be seen from one response (e.g. ``user``,
 ``service_tier``: only "accepted" or an error is reported) and backends' documentation.
+
+Used in lessons: 17.
 """
 
 from __future__ import annotations

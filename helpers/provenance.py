@@ -9,6 +9,8 @@ for widgets, whose callbacks run outside any cell. In IPython the hooks are inst
 is still kept. Under ``WORKBOOK_REPLAY=strict`` no progress line is shown, so that the
 saved outputs are one deterministic note (nbval ignores in-place display updates).
 Leaves out the decision of what to replay (``helpers.replay``).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ notebook that made them, so a notebook's recordings can be refreshed or pruned t
 (two notebooks that make the same request each keep their own copy; a lookup prefers
 the caller's own folder, then any folder).
 Leaves out when to record or replay (``helpers.replay``).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations

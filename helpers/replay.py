@@ -12,6 +12,8 @@ it got the last time that cell ran, so an unchanged cell shows the same text eve
 time, with no live call. Streams are kept as their Server-Sent Events; error responses
 are kept too. Each call is reported to ``helpers.provenance`` (recorded, cached, live
 and how long). Leaves out the store format.
+
+Used in lessons: 16.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ SDK a learner actually has. A dotted name reaches one level into a parameter's o
 (``"stream_options.include_usage"``, ``"response_format.json_schema.strict"``); naming the
 type itself (``"response_format.json_object"``) gives its class docstring. Leaves out
 anything beyond chat.completions.create.
+
+Used in lessons: 02, 03, 04, 05, 06, 07, 08, 09, 10, 11, 12, 13, 14, 16, 18.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ anything shaped like a key (``sk-...``, ``xr-...``, ``Bearer ...``). :func:`scru
 also joins the strings a stream splits across events (the deltas of one choice, in
 order), so a secret cut into short pieces is found too. Leaves out what a recording
 keeps (``helpers.recordings``) and how keys are shown (``helpers.settings.mask_key``).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Covers reading ``WORKBOOK_BACKEND``, ``WORKBOOK_REPLAY``, ``WORKBOOK_MODEL``,
 ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL`` with explicit arguments taking precedence,
 and masking keys for display. Leaves out building clients (see ``helpers.client``).
+
+Used in lessons: all.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ offers recorded values, so it "snaps" to them instead of failing; everywhere els
 value with no recording is generated live and its text streams into the panel as it is
 generated (``helpers.live_view``). Leaves out the explorer (no model call) in
 ``helpers.explorer_view``.
+
+Used in lessons: 04, 06, 13.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ streams and the SDK's own ``client.chat.completions.stream()`` helper (lesson 09
 
     result = stream_to_display(client.chat.completions.create(..., stream=True))
     messages.append(result.message())
+
+Used in lessons: 09.
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ model's arguments, run the function, turn the result *or the error* into a ``too
 message) and :func:`run_tool_loop` (call the model, run the tools it asks for, send the
 results back, repeat until it answers in text). Leaves out streamed tool calls, custom
 (free-text) tools, ``allowed_tools`` and async clients.
+
+Used in lessons: 14, 20.
 """
 
 from __future__ import annotations

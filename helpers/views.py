@@ -23,6 +23,8 @@ is one line such as ``Slider: run this cell to use it``.
 
 Leaves out what the boxes hold (``helpers.explorer_view``, ``helpers.sliders``,
 ``helpers.chat_widget``) and the trust step itself (the Makefile's ``lab``, postBuild).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations

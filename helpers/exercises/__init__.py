@@ -11,6 +11,8 @@ as one line of text everywhere else.
 no confirmation: calling it is the learner's explicit choice. ``progress()`` counts the
 exercises whose latest check in this kernel passed, for the current lesson or all.
 Leaves out writing notebooks (scripts/workbook.py).
+
+Used in lessons: all.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ allows one newline and 20 spaces of indent at a time: constrained output cannot 
 whitespace. Generation
 holds a lease on ``MODEL_LOCK`` (``complete(lease)``, ``stream(lease)``). Leaves out
 validation and HTTP.
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ Covers the sampling settings (via ``OpenAIProcessor``), seeds, grammars, stop se
 (never returned, held back while they might still be forming), the token limit with
 ``finish_reason="length"``, incremental UTF-8 decoding and log-probabilities aligned
 with the returned text. Leaves out prompts, tools and the response's JSON shape.
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations

@@ -19,6 +19,8 @@ a second and, at temperature 0, often repeats itself until something stops it:
   token).
 
 Leaves out checking (``helpers.local.validate``) and generation (``helpers.local.chat``).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations

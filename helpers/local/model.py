@@ -6,6 +6,8 @@ once per process, and a ``--check`` command used by ``make setup``. Leaves out
 generation (see ``helpers.local.chat``).
 
     python -m helpers.local.model --check
+
+Used in lessons: 08, 13.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ threads give bit-identical logits. Tests use this to run the live suite under a 
 numerically different configuration (see CONTRIBUTING.md). Leaves out loading the model
 (``helpers.local.model``) and every setting that changes what the model may say
 (context size, sampling).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations

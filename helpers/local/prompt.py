@@ -11,6 +11,8 @@ response shaping.
 
 SmolLM2's own template injects "You are a helpful AI assistant named SmolLM" when the
 first message is not a system message; we keep that behaviour, so lessons send one.
+
+Used in lessons: 03.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ as ``messages[1].content[0].text`` and a code (``invalid_type``, ``invalid_value
 ``missing_required_parameter``, ``unknown_parameter``). A ``null`` for an optional key
 counts as absent, as on OpenAI. Leaves out ranges, lengths and the rules that tie fields
 together (``helpers.local.validate``, with its limits in ``helpers.local.limits``).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ carries an ``Origin`` other than its own (so a web page in the learner's browser
 drive it). Bodies over ``MAX_BODY`` get 413 before they are read; a connection idle for
 ``IDLE_TIMEOUT`` seconds is closed, and at most ``MAX_CONNECTIONS`` are open at once
 (503 beyond). Leaves out TLS, keys and the other endpoints of OpenAI's API.
+
+Used in lessons: 17.
 """
 
 from __future__ import annotations

@@ -12,6 +12,8 @@ Requests queue for the one model through ``MODEL_LOCK`` leases: the sync transpo
 in the caller's thread; the async one waits on the event loop and generates in a worker
 thread, so ``asyncio.gather`` of many calls or streams queues and finishes. Leaves out
 record/replay (``helpers.replay``), which wraps this transport.
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ would see on OpenAI:
 Whatever passes here can be generated; limits that need the prompt's token count
 (the context) are checked in ``helpers.local.chat``. Leaves out generation and HTTP
 (see ``helpers.local.transport``).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations
