@@ -8,6 +8,8 @@ or at the end), ``sse_data`` (the data of each event in a Server-Sent Events bod
 ``is_stream`` and ``plain_headers``. Leaves out what any one transport does with a
 request (``helpers.replay``, ``helpers.faults``, ``helpers.cost_meter``), the backends
 and the stored form of a response (``helpers.recordings``).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations

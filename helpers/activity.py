@@ -6,6 +6,8 @@ provenance note in ``helpers.provenance``, the sliders and the chat widgets). Li
 must be cheap and must not raise; one that raises is dropped. Leaves out what is shown
 (the listeners decide) and remote backends, whose tokens arrive only as the SDK reads
 a stream.
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations

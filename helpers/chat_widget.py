@@ -9,6 +9,8 @@ keeps the history as it was and leaves the typed text in the box so nothing is l
 No ``Output`` capture: everything shown is an ``HTML`` widget's value, so the logic is
 testable without a browser. :func:`input_row` builds the text box and the Send button
 (``helpers.chatbot`` uses it too). Leaves out tools and cost limits (capstone).
+
+Used in lessons: 03.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import openai
 from helpers.conversation import Conversation
 from helpers.live_view import ask
 from helpers.views import Box, later, one_at_a_time
+
+__all__ = ["transcript_html", "ChatWidget", "input_row", "PLACEHOLDER"]
 
 PLACEHOLDER = "Type a message and press Enter"
 COLOURS = {"user": "#1f6feb", "assistant": "#2da44e", "system": "#8250df", "developer": "#8250df", "tool": "#9a6700"}

@@ -10,6 +10,8 @@ by the SDK itself (``max_retries`` on the client); a dollar budget refuses calls
 spent. A turn is stored only when it completed, so an error never leaves half a turn
 behind. The widget (``bot.view``) is a text box, a Send button, the transcript and a
 status line. Leaves out several users, async, and retrying a stream that broke halfway.
+
+Used in lessons: 20.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from helpers.model_catalog import sampling_extra
 from helpers.streaming import collect
 from helpers.tools import Toolbox
 from helpers.views import Box, one_at_a_time
+
+__all__ = ["BudgetExceeded", "Chatbot"]
 
 
 class BudgetExceeded(openai.OpenAIError):

@@ -5,6 +5,8 @@ Covers ``make_client`` / ``make_async_client`` (ordinary ``openai.OpenAI`` /
 ours; where recordings live is a ``store=`` argument, not the environment),
 ``notebook_scope``, ``default_model`` and ``status``. Leaves out the backends and the
 store's format.
+
+Used in lessons: all.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from helpers.secrets import credentials, mask_url
 from helpers.settings import Settings, backend_reason, default_model, mask_key, resolve
 from helpers.translate import NOTE, MirrorMaxTokens, needed
 
-__all__ = ["make_client", "make_async_client", "default_model", "status", "notebook_scope"]
+__all__ = [
+    "make_client", "make_async_client", "default_model", "status", "notebook_scope", "LOCAL_PLACEHOLDER_KEY", "Status",
+]
 # Wraps a transport in another (sync for make_client, async for make_async_client).
 Wrapper = Callable[[Any], Any]
 LOCAL_PLACEHOLDER_KEY = "local-model-needs-no-key"

@@ -9,6 +9,8 @@ instruction note). Token budgets are counted with ``helpers.tokens.count_message
 the reply is kept as ``helpers.messages.assistant_message`` turns it into a dict.
 Leaves out streaming (send the request yourself and ``append`` the reply), tools
 execution (lesson 14) and the widget (``helpers.chat_widget``).
+
+Used in lessons: 03.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import Any
 
 from helpers.messages import assistant_message
 from helpers.tokens import count_messages
+
+__all__ = ["SUMMARY_PREFIX", "reply_message", "split_turns", "Conversation"]
 
 INSTRUCTION_ROLES = ("system", "developer")
 SUMMARY_PREFIX = "Summary of the earlier conversation: "

@@ -7,6 +7,8 @@ call becomes a row (model, prompt / cached / completion / reasoning tokens, wher
 answer came from, its cost from ``data/prices.json``); a chart shows them. A model with
 no sourced price shows its cost as "unknown", never 0. Leaves out counting tokens before
 a call and the prices themselves (``helpers.costs``).
+
+Used in lessons: 16.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from helpers._http import TeeStream, WrapperTransport, is_stream, plain_headers,
 from helpers.client import make_client, notebook_scope
 from helpers.costs import PriceTable, load_prices, price_call
 from helpers.recordings import RecordingStore
+
+__all__ = ["UNKNOWN", "Call", "CostMeter", "private_cache_client"]
 
 UNKNOWN = "unknown"
 

@@ -5,6 +5,8 @@ tokens, with the date they were retrieved), looking a model up (a dated snapshot
 ``gpt-4o-mini-2024-07-18`` falls back to its alias) and pricing one call. A model with no
 sourced price costs ``None`` ("unknown"), never a made-up 0. Leaves out tallying a
 notebook's calls (``helpers.cost_meter``) and counting tokens before a call.
+
+Used in lessons: 02, 16, 20.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+__all__ = ["PRICES_PATH", "Price", "PriceTable", "load_prices", "price_call"]
 
 PRICES_PATH = Path(__file__).resolve().parent.parent / "data" / "prices.json"
 _SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")

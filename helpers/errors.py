@@ -3,11 +3,17 @@
 They subclass ``openai.OpenAIError`` so that the SDK passes them through untouched
 (no retries, no "Connection error." wrapping) and code that catches SDK errors sees
 them too. HTTP-level errors from a backend are left to the SDK's own classes.
+
+Used in lessons: 01.
 """
 
 from __future__ import annotations
 
 import openai
+
+__all__ = [
+    "WorkbookError", "ConfigError", "ReplayMissError", "CorruptRecordingError", "LocalModelError", "short_message",
+]
 
 
 class WorkbookError(openai.OpenAIError):

@@ -12,6 +12,8 @@ The maths, over the shown candidates only (20 candidates are the head of a 49k-t
 distribution, so everything is renormalised over that head):
     p_i(T) = exp(l_i / T) / sum_j exp(l_j / T)      (T -> 0: all mass on the argmax)
     nucleus: sort by p_i(T), keep the smallest prefix whose mass reaches p, renormalise.
+
+Used in lessons: 04, 06.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+__all__ = ["Candidates", "sampled_note", "Distribution", "tempered", "nucleus", "distribution"]
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,8 @@ cut-off marked, the sampled token outlined, or a note when it is not among the b
 the ipywidgets sliders that redraw it with no model call (full labels; in a notebook that
 is not running, one line of text says to run the cell). The maths lives in
 ``helpers.explorer``.
+
+Used in lessons: 04, 06.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from matplotlib.patches import Patch
 
 from helpers.explorer import Candidates, distribution, sampled_note
 from helpers.views import LABEL_STYLE, Box
+
+__all__ = ["plot", "ExplorerFigure", "explore"]
 
 KEPT, CUT, BEFORE = "#2b6cb0", "#cbd5e0", "#a0aec0"
 

@@ -14,6 +14,8 @@ and records a copy of its keyword arguments; its usage is invented but consisten
 token per word, at least one), so sums can be checked. Leaves out streaming from the
 client, errors, refusals in chunks, custom tool calls and every endpoint except
 chat.completions.create.
+
+Used in lessons: 05.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from openai.types import CompletionUsage
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from openai.types.chat.chat_completion_message_function_tool_call import ChatCompletionMessageFunctionToolCall
 from openai.types.chat.chat_completion_token_logprob import ChatCompletionTokenLogprob
+
+__all__ = ["usage", "token_logprob", "tool_call", "completion", "delta", "tool_call_delta", "chunk",
+           "scripted_completion", "ScriptedClient"]
 
 FAKE_ID, FAKE_MODEL = "chatcmpl-fake", "fake"
 
@@ -103,6 +108,7 @@ def chunk(choices: list[dict], usage: CompletionUsage | None = None) -> ChatComp
     """A ``ChatCompletionChunk`` with these :func:`delta` choices (none, with ``usage``: the last one)."""
     return ChatCompletionChunk.model_validate({"id": FAKE_ID, "object": "chat.completion.chunk", "created": 0,
                                                "model": FAKE_MODEL, "choices": choices, "usage": usage})
+
 
 
 def scripted_completion(text: str | None, finish_reason: str = "stop", *, prompt_tokens: int = 10,

@@ -9,6 +9,8 @@ produce it: ``"429"`` (rate limit, with ``retry-after`` / ``retry-after-ms`` hea
 and then with a seeded probability, so runs are reproducible. Every attempt is logged
 with its outcome. Anything not failed is passed to the transport underneath (the local
 model or replay), so after the faults the genuine answer arrives. Leaves out async.
+
+Used in lessons: 15, 20.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from dataclasses import dataclass
 import httpx2
 
 from helpers._http import WrapperTransport
+
+__all__ = ["Attempt", "FaultTransport"]
 
 KINDS = ("429", "500", "503", "401", "400", "timeout", "connect", "drop")
 _BODIES = {

@@ -25,11 +25,13 @@ llama-cpp-python's own server):
   own server drops it and sends one); the cell goes on with what it got.
 
 ``unsupported()`` lists what this kernel has seen refused. Leaves out probing a server
-on purpose (``helpers.compat``) and retrying (``helpers.faults``, lesson 15).
+on purpose (``helpers.probes``) and retrying (``helpers.faults``, lesson 15).
 
     >>> with needs("models.retrieve"):
     ...     print(client.models.retrieve(MODEL))
     ⚠ not supported by this server: models.retrieve — it answered 404: Not Found. ...
+
+Used in lessons: 02, 03, 04, 05, 06, 07, 09, 10, 11, 13, 14, 18, 19, 20.
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ in every replay mode), and otherwise asks for the same request as a stream, call
 arrives at once); and :func:`status_html`, the widget's one-line status (``recorded``,
 ``cached``, ``live in 1.2 s``, or ``generating… 12 tokens, 0.8 s``). Leaves out the
 widgets themselves and the choice of what is replayed (``helpers.replay``).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations

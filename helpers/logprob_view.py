@@ -4,6 +4,8 @@ Covers turning ``choice.logprobs.content`` into coloured HTML, a bar plot of eac
 token's probability, a small table of the top alternatives, a confidence summary and
 the probability of "yes" vs "no" for classification. Leaves out the temperature/top_p
 explorer (``helpers.explorer``).
+
+Used in lessons: 12.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import html
 import math
 from typing import Any
+
+__all__ = ["coloured_html", "show_coloured", "plot_tokens", "alternatives", "confidence", "label_probabilities"]
 
 
 def _colour(p: float) -> str:

@@ -10,12 +10,16 @@ text nor a tool call, since the API refuses an assistant message with neither), 
 {"name", "arguments"}}``; whatever else the SDK object holds (``refusal``, ``annotations``,
 fields a server added) stays out. Leaves out other roles, content parts, and rebuilding
 custom tool calls (a non-function call is passed back as the server returned it).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+
+__all__ = ["tool_call_parts", "tool_call_dict", "assistant_turn", "assistant_message"]
 
 
 def tool_call_parts(call: Any) -> tuple[str, str, str]:

@@ -11,6 +11,8 @@ ids are the non-reasoning chat models), ``sampling_extra`` (what a call with
 ``measure_speed`` (tokens per second from a real call; a replayed answer reports its
 recorded usage and no timing). Leaves out prices (``helpers.costs``) and anything the SDK
 does not state, such as context sizes.
+
+Used in lessons: 02, 03, 04, 05, 06, 07, 08, 10, 12, 13, 14, 16, 17, 18, 19.
 """
 
 from __future__ import annotations
@@ -25,7 +27,12 @@ from typing import Any, get_args
 
 from openai.types.shared import chat_model
 
-from helpers.sdkdocs import _field_docs
+from helpers.sdkdocs import field_docs
+
+__all__ = [
+    "chat_model_ids", "model_field_doc", "deprecation_note", "shutdowns", "shutdown_of", "is_reasoning_model",
+    "sampling_extra", "Speed", "measure_speed",
+]
 
 _ITEM = re.compile(r"^- (.+?):\s*(.+?)(?=^- |\Z)", re.S | re.M)
 _DATE = re.compile(r"shutdown\s+date:\s*(\d{4}-\d{2}-\d{2})", re.I)
@@ -38,7 +45,7 @@ def chat_model_ids() -> list[str]:
 
 def model_field_doc(field: str) -> str:
     """The SDK's docstring for one field of ``openai.types.Model`` (what models.list returns)."""
-    docs = _field_docs("openai.types.model", "Model")
+    docs = field_docs("openai.types.model", "Model")
     if field not in docs:
         raise KeyError(f"openai.types.Model has no documented field {field!r}; known: {', '.join(docs)}")
     return docs[field]

@@ -13,6 +13,8 @@ notebook that made them, so a notebook's recordings can be refreshed or pruned t
 (two notebooks that make the same request each keep their own copy; a lookup prefers
 the caller's own folder, then any folder).
 Leaves out when to record or replay (``helpers.replay``).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ try:
 except ImportError:  # pragma: no cover - not POSIX: one process at a time
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["RecordingStore", "request_key", "canonical", "clean_query", "scrub", "SECRET_PATTERN"]
+__all__ = [
+    "RecordingStore", "request_key", "canonical", "clean_query", "scrub", "SECRET_PATTERN", "REPO_ROOT", "KEPT_HEADERS",
+]
 
 FORMAT = 1
 # Parsed files by path, with the inode/mtime/size they were read at (a rewrite invalidates).
@@ -62,12 +66,12 @@ _TEMP = re.compile(r"\.tmp-(?:(\d+)-)?[^/]*\.json$")
 _THREAD_LOCK = threading.Lock()  # where there is no fcntl
 
 
-def default_root() -> Path:
+def _default_root() -> Path:
     """``WORKBOOK_RECORDINGS`` or the repository's ``data/recordings``."""
     return Path(os.environ.get("WORKBOOK_RECORDINGS") or REPO_ROOT / "data" / "recordings")
 
 
-def default_cache() -> Path:
+def _default_cache() -> Path:
     """``WORKBOOK_CACHE`` or the git-ignored ``.cache/replay`` (auto mode's live answers)."""
     return Path(os.environ.get("WORKBOOK_CACHE") or REPO_ROOT / ".cache" / "replay")
 
@@ -102,7 +106,7 @@ def request_key(method: str, path: str, query: str, body: bytes) -> tuple[str, d
     return hashlib.sha256(text.encode()).hexdigest(), stored
 
 
-def stored_form(key: str, request: dict, responses: list[dict],
+def _stored_form(key: str, request: dict, responses: list[dict],
                 secrets: list[str] | None = None) -> dict:
     """What a file holds: the allow-listed fields only, every string scrubbed."""
     kept_request = {k: request[k] for k in REQUEST_FIELDS if k in request}
@@ -175,7 +179,7 @@ def _check_chat_answer(kind: str, payload: Any) -> None:
         raise ValueError("the chat completion's 'events' are not chunks with 'choices'")
 
 
-def check_recording(data: Any, key: str) -> list[dict]:
+def _check_recording(data: Any, key: str) -> list[dict]:
     """The responses of a parsed recording file; ValueError saying what is wrong if any."""
     if not isinstance(data, dict):
         raise ValueError(f"it holds a JSON {type(data).__name__}, not an object")
@@ -214,7 +218,7 @@ def _corrupt(path: Path, err: BaseException) -> CorruptRecordingError:
 def _read(path: Path, key: str) -> list[dict]:
     """Parse and check one file (no cache); CorruptRecordingError if it is not a recording."""
     try:
-        return check_recording(json.loads(path.read_text(encoding="utf-8")), key)
+        return _check_recording(json.loads(path.read_text(encoding="utf-8")), key)
     except (OSError, ValueError, RecursionError) as err:
         raise _corrupt(path, err) from err
 
@@ -245,7 +249,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def clean_stale(folder: Path, now: float | None = None) -> list[Path]:
+def _clean_stale(folder: Path, now: float | None = None) -> list[Path]:
     """Delete the temp files of killed writers in ``folder``; return what went."""
     now = time.time() if now is None else now
     gone = []
@@ -265,7 +269,7 @@ def clean_stale(folder: Path, now: float | None = None) -> list[Path]:
 
 def _write(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` atomically, mode 0644 (call with the folder locked)."""
-    clean_stale(path.parent)
+    _clean_stale(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".tmp-{os.getpid()}-", suffix=".json")
     try:
         os.fchmod(fd, FILE_MODE)
@@ -281,8 +285,8 @@ class RecordingStore:
     """Committed recordings under ``root`` plus an optional local cache directory."""
 
     def __init__(self, root: Path | None = None, cache: Path | None = None, scope: str = "misc"):
-        self.root = Path(root) if root else default_root()
-        self.cache = Path(cache) if cache else default_cache()
+        self.root = Path(root) if root else _default_root()
+        self.cache = Path(cache) if cache else _default_cache()
         self.scope = re.sub(r"[^A-Za-z0-9_.-]", "_", scope) or "misc"
         self._index: dict[str, Path] | None = None
 
@@ -345,5 +349,5 @@ class RecordingStore:
 
     @staticmethod
     def _text(key: str, request: dict, responses: list[dict], secrets: list[str] | None) -> str:
-        data = stored_form(key, request, responses, secrets)
+        data = _stored_form(key, request, responses, secrets)
         return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=False) + "\n"

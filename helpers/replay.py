@@ -12,6 +12,8 @@ it got the last time that cell ran, so an unchanged cell shows the same text eve
 time, with no live call. Streams are kept as their Server-Sent Events; error responses
 are kept too. Each call is reported to ``helpers.provenance`` (recorded, cached, live
 and how long). Leaves out the store format.
+
+Used in lessons: 16.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from helpers.recordings import KEPT_HEADERS, RecordingStore, request_key
 from helpers.secrets import scrub
 from helpers.settings import resolve_replay
 
+__all__ = ["reset_counters", "ReplayTransport", "AsyncReplayTransport", "replay_mode"]
+
 _COUNTS: dict[str, int] = defaultdict(int)
 # Per notebook cell: (the cell run it belongs to, the indices its calls got in that run,
 # the indices they got in the run before), so a re-run repeats them.
@@ -52,7 +56,7 @@ def reset_counters() -> None:
         _CELLS.clear()
 
 
-def next_index(key: str) -> int:
+def _next_index(key: str) -> int:
     """Which of ``key``'s responses this call gets (see the module docstring)."""
     cell, run = provenance.current_cell()
     with _LOCK:
@@ -75,7 +79,7 @@ def next_index(key: str) -> int:
         return n
 
 
-def to_stored(response: httpx2.Response, raw: bytes) -> dict:
+def _to_stored(response: httpx2.Response, raw: bytes) -> dict:
     """A response as kept on disk: status, kept headers, JSON body or SSE events."""
     headers = {k.lower(): v for k, v in response.headers.items() if k.lower() in KEPT_HEADERS}
     out: dict = {"status": response.status_code, "headers": headers}
@@ -95,7 +99,7 @@ def to_stored(response: httpx2.Response, raw: bytes) -> dict:
     return out
 
 
-def from_stored(stored: dict) -> httpx2.Response:
+def _from_stored(stored: dict) -> httpx2.Response:
     """Rebuild an httpx2 response from its stored form (same bytes every time)."""
     headers = dict(stored.get("headers") or {})
     if "events" in stored:
@@ -110,7 +114,7 @@ def from_stored(stored: dict) -> httpx2.Response:
 
 def _served(stored: dict, source: str) -> httpx2.Response:
     """A replayed response, marked (in ``response.extensions``, not headers) with where it came from."""
-    response = from_stored(stored)
+    response = _from_stored(stored)
     response.extensions["workbook_source"] = source
     return response
 
@@ -130,7 +134,7 @@ class _Replay:
     def before(self, request: httpx2.Request) -> tuple[httpx2.Response | None, str, dict, int]:
         """A replayed response, or None when the backend must be called."""
         key, stored = self.key(request)
-        n = next_index(key)
+        n = _next_index(key)
         if self.mode in ("off", "record"):
             return None, key, stored, n
         committed = self.store.load(key)
@@ -149,7 +153,7 @@ class _Replay:
         """Keep a live answer: in the recordings (record) or the local cache (auto)."""
         if self.mode == "off":
             return
-        item = to_stored(response, raw)
+        item = _to_stored(response, raw)
         if self.mode == "record":
             self.store.append(key, stored_request, item, secrets=self.secrets)
         else:

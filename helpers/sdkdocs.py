@@ -7,6 +7,8 @@ SDK a learner actually has. A dotted name reaches one level into a parameter's o
 (``"stream_options.include_usage"``, ``"response_format.json_schema.strict"``); naming the
 type itself (``"response_format.json_object"``) gives its class docstring. Leaves out
 anything beyond chat.completions.create.
+
+Used in lessons: 02, 03, 04, 05, 06, 07, 08, 09, 10, 11, 12, 13, 14, 16, 18.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import importlib
 import inspect
 import textwrap
 from functools import cache
+
+__all__ = ["field_docs", "param_doc", "show_doc"]
 
 # The types behind dotted names: "<prefix>.<field>" reads a field of that TypedDict.
 NESTED = {
@@ -28,7 +32,7 @@ NESTED = {
 
 
 @cache
-def _field_docs(module_name: str, *class_names: str) -> dict[str, str]:
+def field_docs(module_name: str, *class_names: str) -> dict[str, str]:
     """Field docstrings (the string right after each annotated field) of some classes."""
     tree = ast.parse(inspect.getsource(importlib.import_module(module_name)))
     docs: dict[str, str] = {}
@@ -44,7 +48,7 @@ def _field_docs(module_name: str, *class_names: str) -> dict[str, str]:
 
 def _docs() -> dict[str, str]:
     # `stream` is documented on the streaming variant of the params, not on the base.
-    return _field_docs("openai.types.chat.completion_create_params",
+    return field_docs("openai.types.chat.completion_create_params",
                        "CompletionCreateParamsBase", "CompletionCreateParamsStreaming")
 
 
@@ -54,7 +58,7 @@ def param_doc(name: str) -> str:
         module_name, class_name = NESTED[name]
         return inspect.cleandoc(getattr(importlib.import_module(module_name), class_name).__doc__ or "")
     owner, _, field = name.rpartition(".")
-    docs = _field_docs(*NESTED[owner]) if owner in NESTED else _docs()
+    docs = field_docs(*NESTED[owner]) if owner in NESTED else _docs()
     if field not in docs:
         where = f"{NESTED[owner][1]} (for {owner!r})" if owner in NESTED else "chat.completions.create"
         raise KeyError(f"{name!r} is not documented in {where}; known: {', '.join(sorted(docs))}")

@@ -10,6 +10,8 @@ anything shaped like a key (``sk-...``, ``xr-...``, ``Bearer ...``). :func:`scru
 also joins the strings a stream splits across events (the deltas of one choice, in
 order), so a secret cut into short pieces is found too. Leaves out what a recording
 keeps (``helpers.recordings``) and how keys are shown (``helpers.settings.mask_key``).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlencode, urlsplit, urlunsplit
 
-__all__ = ["credentials", "mask_url", "scrub", "scrub_json", "secret_name", "REDACTED"]
+__all__ = ["credentials", "mask_url", "scrub", "scrub_json", "secret_name", "REDACTED", "SECRET_PATTERN"]
 
 REDACTED = "[REDACTED]"
 FRAGMENT = 8  # no run of this many characters of a secret may survive

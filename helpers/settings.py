@@ -3,6 +3,8 @@
 Covers reading ``WORKBOOK_BACKEND``, ``WORKBOOK_REPLAY``, ``WORKBOOK_MODEL``,
 ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL`` with explicit arguments taking precedence,
 and masking keys for display. Leaves out building clients (see ``helpers.client``).
+
+Used in lessons: all.
 """
 
 from __future__ import annotations
@@ -11,6 +13,11 @@ import os
 from dataclasses import dataclass
 
 from helpers.errors import ConfigError
+
+__all__ = [
+    "DEFAULT_OPENAI_MODEL", "LOCAL_MODEL_ID", "LOCAL_BASE_URL", "Settings", "resolve_backend", "backend_reason",
+    "resolve_replay", "default_model", "resolve", "mask_key",
+]
 
 BACKENDS = ("local", "openai")
 REPLAY_MODES = ("auto", "strict", "record", "off")

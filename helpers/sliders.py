@@ -8,6 +8,8 @@ offers recorded values, so it "snaps" to them instead of failing; everywhere els
 value with no recording is generated live and its text streams into the panel as it is
 generated (``helpers.live_view``). Leaves out the explorer (no model call) in
 ``helpers.explorer_view``.
+
+Used in lessons: 04, 06, 13.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from helpers.live_view import ask
 from helpers.recordings import RecordingStore, request_key
 from helpers.settings import resolve_replay
 from helpers.views import Box
+
+__all__ = ["request_body", "recorded_values", "grid", "answers_live", "live_slider"]
 
 RANGES = {"temperature": (0.0, 2.0, 0.1), "top_p": (0.0, 1.0, 0.05),
           "presence_penalty": (-2.0, 2.0, 0.1), "frequency_penalty": (-2.0, 2.0, 0.1)}

@@ -10,6 +10,8 @@ streams and the SDK's own ``client.chat.completions.stream()`` helper (lesson 09
 
     result = stream_to_display(client.chat.completions.create(..., stream=True))
     messages.append(result.message())
+
+Used in lessons: 09.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from openai.types import CompletionUsage
 from openai.types.chat import ChatCompletionChunk
 
 from helpers.messages import assistant_turn
+
+__all__ = ["StreamResult", "collect", "stream_to_display"]
 
 
 @dataclass

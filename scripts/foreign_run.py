@@ -19,7 +19,7 @@ reference answer fails it too), and the features the lesson reported as unsuppor
 ``helpers.features`` prints, see lesson 17); writes the same as JSON to
 ``.cache/foreign/<server>.json``. Exit status 1 when any cell raised.
 
-``--probe`` instead measures, with ``helpers.compat``, which parameters that server
+``--probe`` instead measures, with ``helpers.probes``, which parameters that server
 honours, and writes ``data/probes/<server>.json`` (lesson 17 shows it as a measured column
 beside the backends' own documentation; the file names the versions and the date).
 
@@ -142,14 +142,14 @@ def run_lesson(kind: str, path: Path, env: dict[str, str], timeout: int, checks_
 
 
 def probe_server(kind: str, base_url: str, model: str) -> Path:
-    """Measure the server's parameters with helpers.compat; write them with their provenance."""
+    """Measure the server's parameters with helpers.probes; write them with their provenance."""
     import datetime as dt
     import importlib.metadata as md
 
     import httpx2
     import openai
 
-    from helpers.compat import PROBES, probe
+    from helpers.probes import PROBES, probe
     from helpers.translate import MirrorMaxTokens
 
     raw = openai.OpenAI(base_url=base_url, api_key="sk-no-key-needed", max_retries=0)

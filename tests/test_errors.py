@@ -74,13 +74,13 @@ def test_in_ipython_a_connection_error_is_a_few_lines_not_hundreds(monkeypatch):
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.utils.capture import capture_output
 
-    from helpers.client import _install_short_tracebacks
+    from helpers.client import make_client
 
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     shell = InteractiveShell.instance()
     try:
         monkeypatch.setattr("IPython.get_ipython", lambda: shell)
-        _install_short_tracebacks()
+        make_client("openai", replay="off", api_key=KEY)  # installs the short tracebacks in IPython
         shell.user_ns.update(sdk_client=sdk_client, no_network=no_network)
         with capture_output() as captured:
             shell.run_cell("sdk_client(no_network).chat.completions.create(model='m', messages=[])")

@@ -7,8 +7,8 @@ import json
 import httpx2
 import pytest
 
-from helpers.client import _remote
-from helpers.settings import resolve
+import helpers.client
+from helpers.client import make_client
 from helpers.translate import MirrorMaxTokens, mirrored, needed
 
 
@@ -45,21 +45,23 @@ def test_only_servers_other_than_openai_get_it(url, expected):
     assert needed(url) is expected
 
 
-def test_make_client_puts_it_under_the_sdk_unless_told_not_to():
+def test_make_client_puts_it_under_the_sdk_unless_told_not_to(monkeypatch):
     seen = []
 
     def handler(request):
-        seen.append(json.loads(request.content))
+        seen.append({k: v for k, v in json.loads(request.content).items() if k.startswith("max_")})
         return httpx2.Response(200, json={})
 
-    settings = resolve("openai", "off", api_key="k", base_url="http://127.0.0.1:9/v1")
-    wrapped = _remote(httpx2.MockTransport(handler), settings, None)
-    assert isinstance(wrapped, MirrorMaxTokens)
-    wrapped.handle_request(chat({"max_completion_tokens": 3}))
-    assert seen == [{"max_tokens": 3}]
-    assert not isinstance(_remote(httpx2.MockTransport(handler), settings, False), MirrorMaxTokens)
-    openai_settings = resolve("openai", "off", api_key="k", base_url="https://api.openai.com/v1")
-    assert not isinstance(_remote(httpx2.MockTransport(handler), openai_settings, None), MirrorMaxTokens)
+    monkeypatch.setattr(helpers.client.httpx2, "HTTPTransport", lambda: httpx2.MockTransport(handler))
+
+    def send(base_url, **mirror):
+        client = make_client("openai", replay="off", api_key="k", base_url=base_url, max_retries=0, **mirror)
+        client.chat.completions.create(model="m", messages=[], max_completion_tokens=3)
+
+    send("http://127.0.0.1:9/v1")
+    send("http://127.0.0.1:9/v1", mirror_max_tokens=False)
+    send("https://api.openai.com/v1")
+    assert seen == [{"max_tokens": 3}, {"max_completion_tokens": 3}, {"max_completion_tokens": 3}]
 
 
 async def _async_round_trip():

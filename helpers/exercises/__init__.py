@@ -11,6 +11,8 @@ as one line of text everywhere else.
 no confirmation: calling it is the learner's explicit choice. ``progress()`` counts the
 exercises whose latest check in this kernel passed, for the current lesson or all.
 Leaves out writing notebooks (scripts/workbook.py).
+
+Used in lessons: all.
 """
 
 from __future__ import annotations
@@ -27,6 +29,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+__all__ = [
+    "COLOURS", "Result", "Exercise", "exercise", "check", "hint", "Solution", "solution", "Progress", "progress",
+    "all_exercises",
+]
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent.parent / "notebooks"
 CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](\d\d\.\d+)["']""")
@@ -190,7 +197,7 @@ def _lesson_ids(lesson: str) -> list[str]:
     return sorted(ids, key=lambda i: int(i.split(".")[1]))
 
 
-def current_lesson(environ: dict[str, str] | None = None) -> str | None:
+def _current_lesson(environ: dict[str, str] | None = None) -> str | None:
     """The lesson of the latest check in this kernel, else the notebook's (WORKBOOK_SCOPE or
     JupyterLab's JPY_SESSION_NAME, e.g. '01' from 01_setup_and_first_call...ipynb)."""
     if LATEST:
@@ -222,7 +229,7 @@ def progress(lesson: str | None = None) -> Progress:
         lines = [_lesson_line(n) for n in lessons]
         total = f"All lessons: {passed} of {len(REGISTRY)} exercises passed"
         return Progress("\n".join([*lines, total]))
-    lesson = lesson or current_lesson()
+    lesson = lesson or _current_lesson()
     if lesson is None:
         return Progress('No lesson yet: run a check("NN.k", ...) first, or ask progress("all").')
     if not _lesson_ids(lesson):

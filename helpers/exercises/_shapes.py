@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from openai.types.chat import ChatCompletion
 
+__all__ = ["same_text_pair"]
+
 
 def same_text_pair(answer: object, exercise_id: str, differ: str, same: str):
     """Check a pair of responses whose texts should be identical; returns a Result."""

@@ -9,6 +9,8 @@ from openai.types.chat import ChatCompletion
 from helpers.exercises import Result, exercise
 from helpers.fake_client import completion
 
+__all__ = ["short_call", "text_getter", "two_messages"]
+
 
 @exercise("01.1", "Pass max_completion_tokens=5 to client.chat.completions.create(...) and "
           "hand the whole response object to check(). A cut-off answer ends with finish_reason 'length'.")

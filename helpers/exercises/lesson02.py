@@ -9,6 +9,8 @@ from helpers.costs import Price, PriceTable, price_call
 from helpers.exercises import Result, exercise
 from helpers.model_catalog import shutdowns
 
+__all__ = ["SAMPLING", "PENALTIES", "cheapest", "for_reasoning", "retiring_before"]
+
 # OpenAI documents these for gpt-5.1 and later only with reasoning_effort="none"; older
 # reasoning models (o-series, gpt-5/-mini/-nano) refuse them (see lesson 02).
 SAMPLING = ("temperature", "top_p", "logprobs", "top_logprobs")

@@ -9,6 +9,8 @@ from typing import Any
 from helpers.exercises import Result, exercise
 from helpers.local.validate import ApiError, validate
 
+__all__ = ["tool_exchange", "words", "trimmer"]
+
 
 @exercise("03.1", "Four messages: system, user, then an assistant message with content None and "
           "tool_calls=[{'id': 'call_1', 'type': 'function', 'function': {'name': ..., 'arguments': '<JSON text>'}}], "

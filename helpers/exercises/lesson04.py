@@ -11,6 +11,8 @@ from helpers.exercises._shapes import same_text_pair
 from helpers.explorer import tempered
 from helpers.fake_client import completion
 
+__all__ = ["top_probability", "distinct_counter", "reproducible_without_seed"]
+
 
 @exercise("04.1", "Divide every logprob by T, then softmax: np.exp(l / T) / np.exp(l / T).sum(). "
           "helpers.explorer.tempered(logprobs, 0.5) does exactly that; take the largest value.")

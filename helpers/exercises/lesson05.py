@@ -7,6 +7,8 @@ from typing import Any
 from helpers.exercises import Result, exercise
 from helpers.fake_client import ScriptedClient, scripted_completion
 
+__all__ = ["was_cut", "continue_until_done"]
+
 
 @exercise("05.1", "Look at response.choices[0].finish_reason: it is 'length' exactly when the limit cut the "
           "answer. The text itself cannot tell you (a cut answer can end with a full stop).")

@@ -10,6 +10,8 @@ from helpers.exercises import Result, exercise
 from helpers.exercises._shapes import same_text_pair
 from helpers.explorer import nucleus
 
+__all__ = ["kept_tokens", "greedy_by_top_p"]
+
 PROBS = {"blue": 0.45, "red": 0.25, "green": 0.15, "purple": 0.10, "black": 0.05}
 
 

@@ -9,6 +9,8 @@ from openai.types.chat import ChatCompletion
 from helpers.exercises import Result, exercise
 from helpers.fake_client import completion
 
+__all__ = ["four_choices", "best_by_logprob"]
+
 
 @exercise("07.1", "One call with n=4; the response has four choices, indexed 0 to 3.")
 def four_choices(answer: Any) -> Result:

@@ -9,6 +9,8 @@ from openai.types.chat import ChatCompletion
 from helpers.exercises import Result, exercise
 from helpers.fake_client import scripted_completion
 
+__all__ = ["three_items", "ended_by", "apply_stop"]
+
 
 @exercise("08.1", "The list's lines start with '1.', '2.', ...; a stop sequence of a newline followed by the "
           "fourth item's number ends the answer just before that item.")

@@ -7,6 +7,8 @@ from typing import Any
 from helpers.exercises import Result, exercise
 from helpers.fake_client import chunk, delta, tool_call_delta, usage
 
+__all__ = ["rebuild_text", "first_token_index", "rebuild_tool_calls"]
+
 USAGE = usage(12, 3)
 # As OpenAI sends it: the role first (empty text), then text pieces, a finish chunk with an
 # empty delta, and (with stream_options include_usage) a last chunk with no choices.

@@ -9,6 +9,8 @@ from openai.types.chat import ChatCompletion
 from helpers.exercises import Result, exercise
 from helpers.fake_client import completion
 
+__all__ = ["same_seed_same_text", "reproducible"]
+
 
 @exercise("10.1", "Two calls with the same seed and the same parameters, at temperature 1 or more.")
 def same_seed_same_text(answer: Any) -> Result:

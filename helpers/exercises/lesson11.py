@@ -11,6 +11,8 @@ from helpers.exercises import Result, exercise
 from helpers.fake_client import completion
 from helpers.structured import strict_problems
 
+__all__ = ["book_schema", "book_model", "safe_parse"]
+
 GOOD_BOOK = {"title": "Dune", "year": 1965, "tags": ["sf", "desert"]}
 BAD_BOOKS = [
     ({"title": "Dune", "year": 1965}, "a book without 'tags'"),

@@ -10,6 +10,8 @@ from openai.types.chat.chat_completion_token_logprob import ChatCompletionTokenL
 from helpers.exercises import Result, exercise
 from helpers.fake_client import token_logprob
 
+__all__ = ["first_token_probability", "p_yes"]
+
 
 @exercise("12.1", "A logprob is a natural logarithm: math.exp(logprob) turns it back into a probability.")
 def first_token_probability(answer: Any, logprob: float | None = None) -> Result:

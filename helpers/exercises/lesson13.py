@@ -7,6 +7,8 @@ from typing import Any
 from helpers.exercises import Result, exercise
 from helpers.textstats import repeated_share
 
+__all__ = ["repetition_measure", "ban_paris"]
+
 
 @exercise("13.1", "Lower-case the words, then 1 - (number of distinct words) / (number of words).")
 def repetition_measure(answer: Any) -> Result:

@@ -10,6 +10,8 @@ import jsonschema
 from helpers.exercises import Result, exercise
 from helpers.structured import strict_problems
 
+__all__ = ["currency_schema", "tool_message", "safe_dispatch"]
+
 CURRENCIES = {"EUR", "USD", "GBP"}
 
 

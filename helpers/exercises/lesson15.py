@@ -10,6 +10,8 @@ import openai
 from helpers.exercises import Result, exercise
 from helpers.fake_client import completion
 
+__all__ = ["status_error", "retryable", "corrected_recipe"]
+
 _REQUEST = httpx2.Request("POST", "https://api.openai.com/v1/chat/completions")
 
 

@@ -8,6 +8,8 @@ from helpers.cost_meter import CostMeter
 from helpers.exercises import Result, exercise
 from helpers.fake_client import usage
 
+__all__ = ["call_cost", "priced_stream"]
+
 PRICE = {"input": 0.75, "cached_input": 0.075, "output": 4.50}  # dollars per 1M tokens
 
 

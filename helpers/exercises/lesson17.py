@@ -11,6 +11,8 @@ import openai
 from helpers.exercises import Result, exercise
 from helpers.fake_client import completion, usage
 
+__all__ = ["client_for", "probe_limit"]
+
 ENDPOINTS = json.loads((Path(__file__).resolve().parents[2] / "data" / "endpoints.json").read_text())["endpoints"]
 
 

@@ -7,6 +7,8 @@ from typing import Any
 from helpers.exercises import Result, exercise
 from helpers.fake_client import ScriptedClient
 
+__all__ = ["few_shot_builder", "three_bullets", "prompt_chain"]
+
 EXAMPLES = [("I loved it", "positive"), ("Never again", "negative"), ("Works great", "positive")]
 
 

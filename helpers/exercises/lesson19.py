@@ -8,6 +8,8 @@ from helpers.exercises import Result, exercise
 from helpers.fake_client import ScriptedClient
 from helpers.structured import schema_objects
 
+__all__ = ["translator", "quiz_format"]
+
 
 def _first_text(messages: list[dict], role: str) -> str:
     return next((str(m.get("content", "")) for m in messages if m.get("role") == role), "")

@@ -8,6 +8,8 @@ from typing import Any
 
 from helpers.exercises import Result, exercise
 
+__all__ = ["late_fee_tool", "transcript"]
+
 
 @exercise("20.1", "def late_fee(days_late: int) -> str: with a docstring (the tool's description) and an "
           "'Args:' line for days_late. 0.25 per day, never more than 5.00; return e.g. '0.75 EUR'.")

@@ -18,6 +18,8 @@ sampling) -> model; ``serve`` puts the same transport behind a loopback HTTP ser
 Importing this package imports none of them (some are heavy): import the
 part you need, e.g. ``from helpers.local.transport import LocalTransport``. Leaves out
 record/replay (``helpers.replay``) and building the client (``helpers.client``).
+
+Used in lessons: none (machinery).
 """
 
 __all__ = ["chat", "generate", "limits", "model", "numerics", "prompt", "sampling", "schema",

@@ -13,6 +13,8 @@ allows one newline and 20 spaces of indent at a time: constrained output cannot 
 whitespace. Generation
 holds a lease on ``MODEL_LOCK`` (``complete(lease)``, ``stream(lease)``). Leaves out
 validation and HTTP.
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations
@@ -34,15 +36,18 @@ from helpers.local.prompt import TOOL_OPEN, prompt_tokens, render, tool_call_sch
 from helpers.local.sampling import TokenLogprob, token_text
 from helpers.local.validate import ApiError
 
+__all__ = ["rand_id", "grammar_text", "Request"]
+
 _ALNUM = string.ascii_letters + string.digits
 
 
-def _rand_id(prefix: str, n: int) -> str:
+def rand_id(prefix: str, n: int) -> str:
+    """An OpenAI-style id: ``prefix`` then ``n`` random letters and digits (``chatcmpl-``, ``call_``, ``req_``)."""
     return prefix + "".join(secrets.choice(_ALNUM) for _ in range(n))
 
 
 @lru_cache(maxsize=1)
-def fingerprint() -> str:
+def _fingerprint() -> str:
     """Stable per model file and llama.cpp build, like OpenAI's ``system_fingerprint``."""
     import llama_cpp
 
@@ -158,7 +163,7 @@ class Request:
         seed = body.get("seed")
         self.seed = secrets.randbits(32) if seed is None else int(seed)
         self.n = body.get("n") or 1
-        self.id, self.created = _rand_id("chatcmpl-", 29), int(time.time())
+        self.id, self.created = rand_id("chatcmpl-", 29), int(time.time())
         self.grammar, self.call_grammar = self._grammars()
 
     def _grammars(self):
@@ -222,7 +227,7 @@ class Request:
             name = said.group(1) if said and said.group(1) in names else name
             _, found, rest = text.partition('"arguments"')
             args = rest.split(":", 1)[1].lstrip() if found and ":" in rest else ""  # like OpenAI: the cut-off arguments
-        return [{"id": _rand_id("call_", 24), "type": "function", "function": {"name": name, "arguments": args}}]
+        return [{"id": rand_id("call_", 24), "type": "function", "function": {"name": name, "arguments": args}}]
 
     # -- whole responses --------------------------------------------------------------
     def _usage(self, completion: int) -> dict:
@@ -234,7 +239,7 @@ class Request:
 
     def _envelope(self, obj: str) -> dict:
         return {"id": self.id, "object": obj, "created": self.created, "model": self.model_id,
-                "service_tier": "default", "system_fingerprint": fingerprint()}
+                "service_tier": "default", "system_fingerprint": _fingerprint()}
 
     def complete(self, lease: Any = None) -> dict:
         """The full ``chat.completion`` object (generated under ``lease``, a new one if None)."""

@@ -4,6 +4,8 @@ Covers the sampling settings (via ``OpenAIProcessor``), seeds, grammars, stop se
 (never returned, held back while they might still be forming), the token limit with
 ``finish_reason="length"``, incremental UTF-8 decoding and log-probabilities aligned
 with the returned text. Leaves out prompts, tools and the response's JSON shape.
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from dataclasses import dataclass, field
 
 from helpers import activity
 from helpers.local.sampling import OpenAIProcessor, TokenLogprob
+
+__all__ = ["END_TOKENS", "Sampling", "Piece", "Outcome", "needs_processor", "held_back", "generate", "tokens_before"]
 
 END_TOKENS = {0, 1, 2}  # <|endoftext|>, <|im_start|>, <|im_end|>
 
@@ -50,13 +54,15 @@ class Outcome:
     logprobs: list[TokenLogprob]
 
 
-def _needs_processor(s: Sampling) -> bool:
+def needs_processor(s: Sampling) -> bool:
+    """Whether these settings need ``OpenAIProcessor``: logit_bias, penalties, top_logprobs, or a
+    temperature other than 0 or 1 with top_p < 1 (OpenAI's order: temperature before the nucleus)."""
     tempered_nucleus = s.top_p < 1 and s.temperature not in (0, 1)
     return bool(s.logit_bias or s.presence_penalty or s.frequency_penalty
                 or s.top_logprobs is not None or tempered_nucleus)
 
 
-def _held_back(text: str, stops: list[str]) -> int:
+def held_back(text: str, stops: list[str]) -> int:
     """How many trailing characters might be the start of a stop sequence."""
     keep = 0
     for stop in stops:
@@ -70,7 +76,7 @@ def _held_back(text: str, stops: list[str]) -> int:
 def generate(llm, prompt_tokens: list[int], s: Sampling, seed: int, grammar=None) -> Generator[Piece, None, Outcome]:
     """Yield text pieces as they become final; return the Outcome."""
     proc = None
-    if _needs_processor(s):
+    if needs_processor(s):
         proc = OpenAIProcessor(
             prompt_len=len(prompt_tokens), temperature=s.temperature,
             presence_penalty=s.presence_penalty, frequency_penalty=s.frequency_penalty,
@@ -105,20 +111,20 @@ def generate(llm, prompt_tokens: list[int], s: Sampling, seed: int, grammar=None
             break
         if len(tokens) >= s.max_tokens:
             break
-        safe = len(text) - _held_back(text, s.stop)
+        safe = len(text) - held_back(text, s.stop)
         if safe > emitted:
-            upto = min(_tokens_before(starts, safe), len(proc.records)) if proc else 0
+            upto = min(tokens_before(starts, safe), len(proc.records)) if proc else 0
             yield Piece(text[emitted:safe], proc.records[sent:upto] if proc else [])
             emitted, sent = safe, max(sent, upto)
     stream.close()
     if proc is not None:
         proc.finish(last)
-    records = proc.records[:_tokens_before(starts, len(text))] if proc else []
+    records = proc.records[:tokens_before(starts, len(text))] if proc else []
     if len(text) > emitted or len(records) > sent:
         yield Piece(text[emitted:], records[sent:])
     return Outcome(text, finish, len(tokens), records)
 
 
-def _tokens_before(starts: list[int], limit: int) -> int:
+def tokens_before(starts: list[int], limit: int) -> int:
     """How many tokens begin before character ``limit`` of the text."""
     return bisect_left(starts, limit)

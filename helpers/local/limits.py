@@ -19,9 +19,17 @@ a second and, at temperature 0, often repeats itself until something stops it:
   token).
 
 Leaves out checking (``helpers.local.validate``) and generation (``helpers.local.chat``).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations
+
+__all__ = [
+    "DEFAULT_MAX_COMPLETION_TOKENS", "MAX_REQUEST_TOKENS", "STOP_MAX_CHARS", "N_MAX", "STOP_MAX_ITEMS", "TOOLS_MAX",
+    "NAME_PATTERN", "NAME_MAX_CHARS", "METADATA_MAX_PAIRS", "METADATA_KEY_MAX_CHARS", "METADATA_VALUE_MAX_CHARS",
+    "CONTENT_MAX_CHARS", "LOGIT_BIAS_RANGE",
+]
 
 DEFAULT_MAX_COMPLETION_TOKENS = 256
 MAX_REQUEST_TOKENS = 8192

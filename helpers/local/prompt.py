@@ -11,12 +11,19 @@ response shaping.
 
 SmolLM2's own template injects "You are a helpful AI assistant named SmolLM" when the
 first message is not a system message; we keep that behaviour, so lessons send one.
+
+Used in lessons: 03.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
+
+__all__ = [
+    "DEFAULT_SYSTEM", "TOOL_OPEN", "TOOL_CLOSE", "text_of", "tools_instruction", "render", "prompt_tokens",
+    "tool_call_schema",
+]
 
 DEFAULT_SYSTEM = "You are a helpful AI assistant named SmolLM, trained by Hugging Face"
 TOOL_OPEN, TOOL_CLOSE = "<tool_call>", "</tool_call>"
@@ -49,13 +56,13 @@ def _turn(role: str, text: str) -> list[Segment]:
 
 def render(messages: list[dict], tools: list[dict] | None = None) -> str:
     """The full prompt as one string, ending with the opening of the assistant's turn."""
-    return "".join(text for text, _ in render_segments(messages, tools))
+    return "".join(text for text, _ in _render_segments(messages, tools))
 
 
 def prompt_tokens(llm, messages: list[dict], tools: list[dict] | None = None) -> list[int]:
     """The prompt's token ids: control tokens only where the template puts them."""
     out: list[int] = []
-    for text, special in _merged(render_segments(messages, tools)):
+    for text, special in _merged(_render_segments(messages, tools)):
         out += llm.tokenize(text.encode(), add_bos=False, special=special)
     return out
 
@@ -71,7 +78,7 @@ def _merged(segments: list[Segment]) -> list[Segment]:
     return out
 
 
-def render_segments(messages: list[dict], tools: list[dict] | None = None) -> list[Segment]:
+def _render_segments(messages: list[dict], tools: list[dict] | None = None) -> list[Segment]:
     """The prompt as (text, is_control) segments, ending with the assistant's opening."""
     parts: list[Segment] = []
     extra = tools_instruction(tools) if tools else ""

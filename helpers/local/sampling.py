@@ -9,6 +9,8 @@ subtract presence/frequency penalties counted over the completion; record
 log-probabilities; divide by the temperature. The chain after it is
 then only top_p (on the tempered distribution), an optional grammar and
 the seeded draw. Leaves out prompt rendering and response shaping (``helpers.local.chat``).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+
+__all__ = ["TokenLogprob", "OpenAIProcessor", "token_text"]
 
 
 @dataclass

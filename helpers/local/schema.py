@@ -8,6 +8,8 @@ as ``messages[1].content[0].text`` and a code (``invalid_type``, ``invalid_value
 ``missing_required_parameter``, ``unknown_parameter``). A ``null`` for an optional key
 counts as absent, as on OpenAI. Leaves out ranges, lengths and the rules that tie fields
 together (``helpers.local.validate``, with its limits in ``helpers.local.limits``).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from functools import cache
 from typing import Any, Literal, Union, get_args, get_origin
 
 import typing_extensions
+
+__all__ = ["ApiError", "got", "fields", "check"]
 
 _WRAPPERS = {
     typing.Required,
@@ -62,7 +66,7 @@ class ApiError(Exception):
         }
 
 
-def kind_of(value: Any) -> str:
+def _kind_of(value: Any) -> str:
     """The JSON kind of a parsed value: null, boolean, integer, number, string, array, object."""
     if value is None:
         return "null"
@@ -83,7 +87,7 @@ def kind_of(value: Any) -> str:
 
 def got(value: Any) -> str:
     """'a string', 'an array', ... as OpenAI names what it received."""
-    return _KIND_NAMES.get(kind_of(value), f"a {kind_of(value)}")
+    return _KIND_NAMES.get(_kind_of(value), f"a {_kind_of(value)}")
 
 
 def _strip(tp: Any) -> Any:
@@ -96,7 +100,7 @@ def _is_union(tp: Any) -> bool:
     return get_origin(tp) in (Union, types.UnionType)
 
 
-def is_typeddict(tp: Any) -> bool:
+def _is_typeddict(tp: Any) -> bool:
     return isinstance(tp, type) and typing_extensions.is_typeddict(tp)
 
 
@@ -126,22 +130,22 @@ def _kinds(tp: Any) -> set[str]:
     if _is_union(tp):
         return set().union(*(_kinds(a) for a in get_args(tp)))
     if get_origin(tp) is Literal:
-        return {kind_of(v) for v in get_args(tp)}
+        return {_kind_of(v) for v in get_args(tp)}
     simple = {str: {"string"}, bool: {"boolean"}, int: {"integer"}, float: {"integer", "number"}}
     if tp in simple:
         return simple[tp]
     if get_origin(tp) in _ARRAYS or tp is list:
         return {"array"}
-    if get_origin(tp) is dict or tp is dict or is_typeddict(tp):
+    if get_origin(tp) is dict or tp is dict or _is_typeddict(tp):
         return {"object"}
     return set(_KIND_NAMES)
 
 
-def describe(tp: Any) -> str:
+def _describe(tp: Any) -> str:
     """How OpenAI's messages name a type: 'a string', 'an array of objects', 'one of ...'."""
     tp = _strip(tp)
     if _is_union(tp):
-        parts = [describe(a) for a in get_args(tp) if a is not type(None)]
+        parts = [_describe(a) for a in get_args(tp) if a is not type(None)]
         if len(parts) == 1:
             return parts[0]
         rest = [p.removeprefix("a ").removeprefix("an ") for p in parts[1:]]
@@ -152,7 +156,7 @@ def describe(tp: Any) -> str:
         return "one of " + _quoted_list(list(get_args(tp)), "or")
     if get_origin(tp) in _ARRAYS:
         item = _strip(get_args(tp)[0]) if get_args(tp) else Any
-        inner = describe(item).removeprefix("a ").removeprefix("an ")
+        inner = _describe(item).removeprefix("a ").removeprefix("an ")
         return "an array" if item in (Any, object) else f"an array of {inner}s".replace("ss", "s")
     kinds = _kinds(tp)
     if kinds == {"integer", "number"}:
@@ -165,7 +169,7 @@ def describe(tp: Any) -> str:
 def _type_error(path: str, tp: Any, value: Any) -> ApiError:
     return ApiError(
         400,
-        f"Invalid type for '{path}': expected {describe(tp)}, but got {got(value)} instead.",
+        f"Invalid type for '{path}': expected {_describe(tp)}, but got {got(value)} instead.",
         path,
         "invalid_type",
     )
@@ -178,7 +182,7 @@ def _quoted_list(values: list[Any], word: str = "and") -> str:
     return ", ".join(shown[:-1]) + (f", {word} " if len(shown) > 2 else f" {word} ") + shown[-1]
 
 
-def invalid_value(path: str, value: Any, allowed: list[Any]) -> ApiError:
+def _invalid_value(path: str, value: Any, allowed: list[Any]) -> ApiError:
     shown = f"'{value}'" if isinstance(value, str) else repr(value)
     return ApiError(
         400,
@@ -197,12 +201,12 @@ def check(value: Any, tp: Any, path: str) -> None:
         return _check_union(value, tp, path)
     if get_origin(tp) is Literal:
         allowed = list(get_args(tp))
-        if kind_of(value) not in _kinds(tp):
+        if _kind_of(value) not in _kinds(tp):
             raise _type_error(path, tp, value)
         if not any(type(value) is type(a) and value == a for a in allowed):
-            raise invalid_value(path, value, allowed)
+            raise _invalid_value(path, value, allowed)
         return
-    if kind_of(value) not in _kinds(tp):
+    if _kind_of(value) not in _kinds(tp):
         raise _type_error(path, tp, value)
     if isinstance(value, float) and not math.isfinite(value):
         raise ApiError(
@@ -215,15 +219,15 @@ def check(value: Any, tp: Any, path: str) -> None:
         item = get_args(tp)[0] if get_args(tp) else Any
         for i, v in enumerate(value):
             check(v, item, f"{path}[{i}]")
-    elif is_typeddict(tp):
+    elif _is_typeddict(tp):
         _check_object(value, tp, path)
     elif isinstance(value, dict) and get_origin(tp) is dict:
         item = get_args(tp)[1]
         for key, v in value.items():
-            check(v, item, join(path, key))
+            check(v, item, _join(path, key))
 
 
-def join(path: str, key: str) -> str:
+def _join(path: str, key: str) -> str:
     """``messages[0]`` + ``role`` -> ``messages[0].role``; a top-level key stands alone."""
     return f"{path}.{key}" if path else key
 
@@ -232,30 +236,30 @@ def _check_object(value: dict, tp: type, path: str) -> None:
     types_, required = fields(tp)
     for key, t in types_.items():  # a wrong tag ("type", "role") says the most: report it first
         if get_origin(t) is Literal and key in value:
-            check(value[key], t, join(path, key))
+            check(value[key], t, _join(path, key))
     for key in value:
         if key not in types_:
             raise ApiError(
                 400,
-                f"Unknown parameter: '{join(path, key)}'.",
-                join(path, key),
+                f"Unknown parameter: '{_join(path, key)}'.",
+                _join(path, key),
                 "unknown_parameter",
             )
     for key in sorted(required, key=list(types_).index):
         if key not in value:
             raise ApiError(
                 400,
-                f"Missing required parameter: '{join(path, key)}'.",
-                join(path, key),
+                f"Missing required parameter: '{_join(path, key)}'.",
+                _join(path, key),
                 "missing_required_parameter",
             )
     for key, v in value.items():
         if v is None and key not in required:
             continue  # null for an optional key is the same as leaving it out
-        check(v, types_[key], join(path, key))
+        check(v, types_[key], _join(path, key))
 
 
-def discriminator(branches: list[type]) -> str | None:
+def _discriminator(branches: list[type]) -> str | None:
     """A key that every branch has, typed as a Literal: 'role' for messages, 'type' for parts."""
     common = None
     for b in branches:
@@ -271,14 +275,14 @@ def _check_union(value: Any, tp: Any, path: str) -> None:
     args = [a for a in get_args(tp) if a is not type(None)]
     if value is None and len(args) < len(get_args(tp)):
         return
-    fitting = [a for a in args if kind_of(value) in _kinds(a)]
+    fitting = [a for a in args if _kind_of(value) in _kinds(a)]
     if not fitting:
         raise _type_error(path, tp, value)
     if len(fitting) == 1:
         return check(value, fitting[0], path)
-    objects = [_strip(a) for a in fitting if is_typeddict(_strip(a))]
+    objects = [_strip(a) for a in fitting if _is_typeddict(_strip(a))]
     key = (
-        discriminator(objects) if isinstance(value, dict) and len(objects) == len(fitting) else None
+        _discriminator(objects) if isinstance(value, dict) and len(objects) == len(fitting) else None
     )
     if key is not None:
         return _check_tagged(value, objects, key, path)
@@ -293,7 +297,7 @@ def _check_union(value: Any, tp: Any, path: str) -> None:
 
 
 def _check_tagged(value: dict, branches: list[type], key: str, path: str) -> None:
-    where = join(path, key)
+    where = _join(path, key)
     allowed = [v for b in branches for v in get_args(fields(b)[0][key])]
     if key not in value:
         raise ApiError(
@@ -311,4 +315,4 @@ def _check_tagged(value: dict, branches: list[type], key: str, path: str) -> Non
     for branch in branches:
         if tag in get_args(fields(branch)[0][key]):
             return check(value, branch, path)
-    raise invalid_value(where, tag, allowed)
+    raise _invalid_value(where, tag, allowed)

@@ -21,6 +21,8 @@ carries an ``Origin`` other than its own (so a web page in the learner's browser
 drive it). Bodies over ``MAX_BODY`` get 413 before they are read; a connection idle for
 ``IDLE_TIMEOUT`` seconds is closed, and at most ``MAX_CONNECTIONS`` are open at once
 (503 beyond). Leaves out TLS, keys and the other endpoints of OpenAI's API.
+
+Used in lessons: 17.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ from helpers.local.transport import LocalTransport
 from helpers.recordings import RecordingStore
 from helpers.replay import ReplayTransport
 from helpers.settings import LOCAL_MODEL_ID, resolve_replay
+
+__all__ = ["check_loopback", "build_transport", "Server", "main"]
 
 _SKIP = {"content-length", "transfer-encoding", "content-encoding", "connection", "date", "server"}
 MAX_BODY = 4 * 1024 * 1024  # bytes of request body (the model's context holds far less)
@@ -88,7 +92,7 @@ def build_transport(replay: str | None = None, scope: str | None = None) -> http
     return ReplayTransport(inner, mode, store, "/v1")
 
 
-def error_response(status: int, message: str, kind: str, code: str | None,
+def _error_response(status: int, message: str, kind: str, code: str | None,
                    headers: dict[str, str] | None = None) -> httpx2.Response:
     """OpenAI's error shape; ``x-should-retry: false`` unless ``headers`` say otherwise."""
     body = {"error": {"message": message, "type": kind, "param": None, "code": code}}
@@ -133,27 +137,27 @@ class _Handler(BaseHTTPRequestHandler):
         host = (self.headers.get("host") or "").strip().lower()
         if host and host not in self.server.own_hosts:
             own = self.server.own_hosts[0]
-            return error_response(403, f"Host {host!r} is not this server ({own}): helpers.local.serve "
+            return _error_response(403, f"Host {host!r} is not this server ({own}): helpers.local.serve "
                                   "answers requests to its own loopback address only.",
                                   "invalid_request_error", "host_not_allowed")
         origin = self.headers.get("origin")
         if origin is not None and origin.strip().lower() not in self.server.own_origins:
-            return error_response(403, f"Origin {origin!r} may not call helpers.local.serve: it answers "
+            return _error_response(403, f"Origin {origin!r} may not call helpers.local.serve: it answers "
                                   "its own pages and programs, not other web sites.",
                                   "invalid_request_error", "origin_not_allowed")
         if "chunked" in (self.headers.get("transfer-encoding") or "").lower():
-            return error_response(411, "Send the body with a Content-Length.",
+            return _error_response(411, "Send the body with a Content-Length.",
                                   "invalid_request_error", None)
         try:
             length = int(self.headers.get("content-length") or 0)
         except ValueError:
             length = -1
         if length < 0:
-            return error_response(400, "Invalid Content-Length header.",
+            return _error_response(400, "Invalid Content-Length header.",
                                   "invalid_request_error", None)
         if length > self.server.max_body:
             self._oversized = length
-            return error_response(413, f"Request body too large: {length} bytes; helpers.local.serve "
+            return _error_response(413, f"Request body too large: {length} bytes; helpers.local.serve "
                                   f"accepts at most {self.server.max_body} (the model's context "
                                   "holds far less).", "invalid_request_error", "request_too_large")
         self._length = length
@@ -193,7 +197,7 @@ class _Handler(BaseHTTPRequestHandler):
         chat = self.command == "POST"
         if chat and not self.server.gate.enter():
             waiting = self.server.gate.limit - 1
-            self._send(error_response(
+            self._send(_error_response(
                 429, f"helpers.local.serve runs one generation at a time and {waiting} requests are "
                 "already waiting; try again in a moment.", "requests", "rate_limit_exceeded",
                 {"retry-after": "1", "x-should-retry": "true"}))
@@ -219,11 +223,11 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             return self.transport.handle_request(request)
         except WorkbookError as err:  # e.g. a strict-replay miss: say so, and tell the SDK not to retry
-            return error_response(503, str(err), "server_error", type(err).__name__)
+            return _error_response(503, str(err), "server_error", type(err).__name__)
         except Exception as err:  # a bug still gets an answer, not a dropped connection
             if os.environ.get("WORKBOOK_SERVE_LOG"):
                 traceback.print_exc()
-            return error_response(500, f"helpers.local.serve failed on this request "
+            return _error_response(500, f"helpers.local.serve failed on this request "
                                   f"({type(err).__name__}: {err}).", "server_error", None)
 
     def _send(self, response: httpx2.Response) -> None:

@@ -12,6 +12,8 @@ Requests queue for the one model through ``MODEL_LOCK`` leases: the sync transpo
 in the caller's thread; the async one waits on the event loop and generates in a worker
 thread, so ``asyncio.gather`` of many calls or streams queues and finishes. Leaves out
 record/replay (``helpers.replay``), which wraps this transport.
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations
@@ -23,10 +25,12 @@ import anyio
 import httpx2
 
 from helpers.errors import LocalModelError
-from helpers.local.chat import Request, _rand_id
+from helpers.local.chat import Request, rand_id
 from helpers.local.model import MODEL_LOCK
 from helpers.local.validate import ApiError, validate
 from helpers.settings import LOCAL_MODEL_ID
+
+__all__ = ["handle", "LocalTransport", "AsyncLocalTransport"]
 
 MODEL_CREATED = 1730332800  # SmolLM2's release, 2024-10-31
 JSON = {"content-type": "application/json"}
@@ -37,11 +41,11 @@ def _model_json() -> dict:
 
 
 def _json_response(status: int, obj: dict) -> httpx2.Response:
-    headers = JSON | {"x-request-id": _rand_id("req_", 24)}
+    headers = JSON | {"x-request-id": rand_id("req_", 24)}
     return httpx2.Response(status, headers=headers, content=json.dumps(obj).encode())
 
 
-def sse_lines(chunks: Iterator[dict]) -> Iterator[bytes]:
+def _sse_lines(chunks: Iterator[dict]) -> Iterator[bytes]:
     """Encode chunks as OpenAI's Server-Sent Events, ending with ``data: [DONE]``."""
     for chunk in chunks:
         yield b"data: " + json.dumps(chunk).encode() + b"\n\n"
@@ -106,7 +110,7 @@ def _guarded(work, *args) -> httpx2.Response | Request:
 
 def _sse_headers() -> dict[str, str]:
     return {"content-type": "text/event-stream; charset=utf-8",
-            "x-request-id": _rand_id("req_", 24)}
+            "x-request-id": rand_id("req_", 24)}
 
 
 def _stream_response(lines: Iterator[bytes]) -> httpx2.Response:
@@ -115,7 +119,7 @@ def _stream_response(lines: Iterator[bytes]) -> httpx2.Response:
 
 def _answer(req: Request) -> httpx2.Response:
     if req.body.get("stream"):
-        return _stream_response(sse_lines(req.stream(MODEL_LOCK.lease())))
+        return _stream_response(_sse_lines(req.stream(MODEL_LOCK.lease())))
     return _json_response(200, req.complete(MODEL_LOCK.lease()))
 
 
@@ -141,7 +145,7 @@ class _AsyncStream(httpx2.AsyncByteStream):
 
     def __init__(self, req: Request):
         self._lease = MODEL_LOCK.lease(thread_bound=False)
-        self._sync = _ClosingStream(sse_lines(req.stream(self._lease)))
+        self._sync = _ClosingStream(_sse_lines(req.stream(self._lease)))
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         await self._lease.acquire_async()

@@ -14,6 +14,8 @@ would see on OpenAI:
 Whatever passes here can be generated; limits that need the prompt's token count
 (the context) are checked in ``helpers.local.chat``. Leaves out generation and HTTP
 (see ``helpers.local.transport``).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations
@@ -210,10 +212,10 @@ def _keyword(key: str, value: Any, where: str, here: str) -> None:
     elif key == "uniqueItems":
         ok = isinstance(value, bool)
     if not ok:
-        raise _schema_error(where, here, f"{json_text(value)} is not a valid value for '{key}'")
+        raise _schema_error(where, here, f"{_json_text(value)} is not a valid value for '{key}'")
 
 
-def json_text(value: Any) -> str:
+def _json_text(value: Any) -> str:
     import json
 
     return json.dumps(value)[:80]

@@ -1,6 +1,6 @@
 """Many callers, one model: requests queue for MODEL_LOCK's leases and all finish.
 
-Unit tests of ``_ModelLock`` (a fresh lock, no model) and live tests through the SDK:
+Unit tests of ``ModelLock`` (a fresh lock, no model) and live tests through the SDK:
 ``asyncio.gather`` of streams and calls, more async streams than anyio has worker threads,
 threads sharing the model, and streams left unfinished (garbage-collected, or idle while
 someone waits) that must not block the next request forever.
@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from helpers import LocalModelError, make_async_client
-from helpers.local.model import MODEL_LOCK, _ModelLock
+from helpers.local.model import MODEL_LOCK, ModelLock
 
 
 def _in_thread(target, *args) -> threading.Thread:
@@ -30,7 +30,7 @@ def _in_thread(target, *args) -> threading.Thread:
 
 
 def test_leases_are_granted_in_arrival_order():
-    lock, order = _ModelLock(), []
+    lock, order = ModelLock(), []
     first = lock.lease()
     first.acquire()
 
@@ -51,7 +51,7 @@ def test_leases_are_granted_in_arrival_order():
 def test_a_lease_is_owned_by_its_stream_not_by_a_thread():
     """The bug: anyio reuses worker threads, so a thread id said nothing about who reads a "
       "stream."""
-    lock = _ModelLock()
+    lock = ModelLock()
     with ThreadPoolExecutor(max_workers=1) as pool:  # one worker thread, reused for every task
         stream_a, stream_b = lock.lease(thread_bound=False), lock.lease(thread_bound=False)
         pool.submit(lambda: (stream_a.acquire(), stream_a.pause())).result(5)
@@ -65,7 +65,7 @@ def test_a_lease_is_owned_by_its_stream_not_by_a_thread():
 
 
 def test_the_same_thread_asking_while_its_stream_is_open_gets_a_clear_error_at_once():
-    lock = _ModelLock(idle_seconds=60)
+    lock = ModelLock(idle_seconds=60)
     stream = lock.lease()
     stream.acquire()
     stream.pause()
@@ -81,7 +81,7 @@ def test_the_same_thread_asking_while_its_stream_is_open_gets_a_clear_error_at_o
 
 
 def test_an_idle_stream_gives_way_to_a_waiter_and_then_says_why():
-    lock = _ModelLock(idle_seconds=0.3)
+    lock = ModelLock(idle_seconds=0.3)
     stream = lock.lease()
     stream.acquire()
     stream.pause()
@@ -96,7 +96,7 @@ def test_an_idle_stream_gives_way_to_a_waiter_and_then_says_why():
 
 
 def test_a_lease_in_use_is_never_taken_away():
-    lock = _ModelLock(idle_seconds=0.1)
+    lock = ModelLock(idle_seconds=0.1)
     busy = lock.lease()
     busy.acquire()  # generating: not paused
     got = threading.Event()
@@ -107,7 +107,7 @@ def test_a_lease_in_use_is_never_taken_away():
 
 
 def test_an_async_waiter_that_gives_up_leaves_the_queue():
-    lock = _ModelLock()
+    lock = ModelLock()
     holder = lock.lease()
     holder.acquire()
 
@@ -124,7 +124,7 @@ def test_an_async_waiter_that_gives_up_leaves_the_queue():
 
 
 def test_with_model_lock_still_works_in_any_thread():
-    lock = _ModelLock()
+    lock = ModelLock()
     done = []
 
     def use() -> None:

@@ -11,10 +11,10 @@ import pytest
 from helpers.local.generate import (
     END_TOKENS,
     Sampling,
-    _held_back,
-    _needs_processor,
-    _tokens_before,
     generate,
+    held_back,
+    needs_processor,
+    tokens_before,
 )
 from helpers.local.sampling import OpenAIProcessor, token_text
 
@@ -208,12 +208,12 @@ def test_token_text(raw, text):
     ("é", ["éa"], 1),
 ])
 def test_held_back(text, stops, kept):
-    assert _held_back(text, stops) == kept
+    assert held_back(text, stops) == kept
 
 
 def test_tokens_before():
     starts = [0, 2, 2, 5]
-    assert [_tokens_before(starts, n) for n in (0, 1, 2, 3, 5, 6)] == [0, 1, 1, 3, 3, 4]
+    assert [tokens_before(starts, n) for n in (0, 1, 2, 3, 5, 6)] == [0, 1, 1, 3, 3, 4]
 
 
 @pytest.mark.parametrize(("sampling", "needed"), [
@@ -229,7 +229,7 @@ def test_tokens_before():
     (Sampling(top_logprobs=0), True),
 ])
 def test_needs_processor(sampling, needed):
-    assert _needs_processor(sampling) is needed
+    assert needs_processor(sampling) is needed
 
 
 VOCAB = {0: b"<|endoftext|>", 2: b"<|im_end|>", 10: b"Hel", 11: b"lo", 12: b" wor", 13: b"ld",

@@ -1,12 +1,12 @@
-"""helpers.compat: probes tell honoured from ignored, on the real local backend and on fakes."""
+"""helpers.probes: probes tell honoured from ignored, on the real local backend and on fakes."""
 
 from __future__ import annotations
 
 import openai
 import pytest
 
-from helpers.compat import CUT_OFF, PROBES, measure, probe
 from helpers.fake_client import completion, usage
+from helpers.probes import CUT_OFF, PROBES, measure, probe
 
 
 def test_local_backend_honours_what_it_documents(client, model):

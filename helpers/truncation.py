@@ -5,6 +5,8 @@ the partial assistant turn back with a request to continue (``continue_until_don
 and asking again with larger limits (``retry_with_larger_limit``). Both handlers keep
 every response, so the usage billed for all the calls can be added up. Leaves out
 streams, tool calls and choosing between several choices (they read choice 0).
+
+Used in lessons: 05.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from openai.types.chat import ChatCompletion
+
+__all__ = ["CONTINUE_PROMPT", "is_truncated", "Finished", "continue_until_done", "retry_with_larger_limit"]
 
 CONTINUE_PROMPT = "Continue."
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.completion_utils import (
+from helpers.fake_client import ScriptedClient, scripted_completion
+from helpers.truncation import (
     CONTINUE_PROMPT,
     continue_until_done,
     is_truncated,
     retry_with_larger_limit,
 )
-from helpers.fake_client import ScriptedClient, scripted_completion
 
 QUESTION = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Tell a story."}]
 

@@ -9,6 +9,8 @@ the effect (``finish_reason="length"``): not evidence of ignoring, only of a lon
 OpenAI-compatible client (the local backend, ``helpers.local.serve``, a gateway with a key).
 Leaves out parameters whose effect cannot be seen from one response (e.g. ``user``,
 ``service_tier``: only "accepted" or an error is reported) and backends' documentation.
+
+Used in lessons: 17.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from collections.abc import Callable
 from typing import Any
 
 import openai
+
+__all__ = ["CUT_OFF", "PROBES", "probe", "measure"]
 
 CUT_OFF = "cut off (finish_reason=length)"
 # Room for the JSON probe's answer. Measured on the local model, seeds 1-8 at 300 tokens:
@@ -38,7 +42,7 @@ def _draw(c, model, **params) -> str:
     return _text(c.chat.completions.create(model=model, messages=ASK, max_completion_tokens=12, **params))
 
 
-def temperature(c, model):
+def _temperature(c, model):
     cold = _draw(c, model, temperature=0), _draw(c, model, temperature=0)
     hot = _draw(c, model, temperature=1.5, seed=1), _draw(c, model, temperature=1.5, seed=2)
     if cold[0] == cold[1] and hot[0] != hot[1]:
@@ -46,7 +50,7 @@ def temperature(c, model):
     return "ignored", "the text does not depend on temperature as documented"
 
 
-def seed(c, model):
+def _seed(c, model):
     same = _draw(c, model, temperature=1, seed=7), _draw(c, model, temperature=1, seed=7)
     other = _draw(c, model, temperature=1, seed=8)
     if same[0] == same[1] and other != same[0]:
@@ -64,12 +68,12 @@ def _limit(param: str):
     return probe
 
 
-def n(c, model):
+def _n(c, model):
     reply = c.chat.completions.create(model=model, messages=ASK, n=2, max_completion_tokens=8, seed=1)
     return ("honoured" if len(reply.choices) == 2 else "ignored"), f"n=2: {len(reply.choices)} choice(s)"
 
 
-def stop(c, model):
+def _stop(c, model):
     free = _text(c.chat.completions.create(model=model, messages=ASK, temperature=0, max_completion_tokens=16))
     words = free.split()
     if len(words) < 3:
@@ -81,13 +85,13 @@ def stop(c, model):
                                                f"finish_reason={cut.choices[0].finish_reason}")
 
 
-def presence_penalty(c, model):
+def _presence_penalty(c, model):
     base, pushed = (_text(c.chat.completions.create(model=model, messages=ASK, temperature=1, seed=3,
                                                     max_completion_tokens=24, presence_penalty=p)) for p in (0, 2))
     return ("changes output" if base != pushed else "ignored"), "same seed, presence_penalty 0 vs 2"
 
 
-def logprobs(c, model):
+def _logprobs(c, model):
     reply = c.chat.completions.create(model=model, messages=ASK, logprobs=True, top_logprobs=2, max_completion_tokens=4)
     content = reply.choices[0].logprobs.content if reply.choices[0].logprobs else None
     if not content:
@@ -95,7 +99,7 @@ def logprobs(c, model):
     return "honoured", f"{len(content)} tokens with {len(content[0].top_logprobs)} alternatives each"
 
 
-def response_format(c, model):
+def _response_format(c, model):
     messages = [{"role": "system", "content": "Reply in JSON with keys colour and hex."},
                 {"role": "user", "content": "Give a colour and its hex code."}]
     reply = c.chat.completions.create(model=model, messages=messages, response_format={"type": "json_object"},
@@ -111,7 +115,7 @@ def response_format(c, model):
     return "ignored", f"json_object: not JSON (finish_reason={finish})"
 
 
-def tool_choice(c, model):
+def _tool_choice(c, model):
     messages = [SYSTEM, {"role": "user", "content": "What is the weather in Paris?"}]
     reply = c.chat.completions.create(model=model, messages=messages, tools=[TOOL], max_completion_tokens=40, seed=1,
                                       tool_choice={"type": "function", "function": {"name": "get_weather"}})
@@ -120,7 +124,7 @@ def tool_choice(c, model):
     return ("honoured" if named else "ignored"), f"named tool_choice: {len(calls)} tool call(s)"
 
 
-def include_usage(c, model):
+def _include_usage(c, model):
     chunks = list(c.chat.completions.create(model=model, messages=ASK, max_completion_tokens=4, stream=True,
                                             stream_options={"include_usage": True}))
     usage = chunks[-1].usage if chunks else None
@@ -128,16 +132,16 @@ def include_usage(c, model):
                                                   "completion tokens")
 
 
-def user(c, model):
+def _user(c, model):
     c.chat.completions.create(model=model, messages=ASK, user="learner-1", max_completion_tokens=2)
     return "accepted", "no error (its effect, abuse monitoring, is not visible in a response)"
 
 
 PROBES: dict[str, Callable[[Any, str], tuple[str, str]]] = {
-    "temperature": temperature, "seed": seed, "max_completion_tokens": _limit("max_completion_tokens"),
-    "max_tokens": _limit("max_tokens"), "n": n, "stop": stop, "presence_penalty": presence_penalty,
-    "logprobs": logprobs, "response_format": response_format, "tool_choice": tool_choice,
-    "stream_options.include_usage": include_usage, "user": user,
+    "temperature": _temperature, "seed": _seed, "max_completion_tokens": _limit("max_completion_tokens"),
+    "max_tokens": _limit("max_tokens"), "n": _n, "stop": _stop, "presence_penalty": _presence_penalty,
+    "logprobs": _logprobs, "response_format": _response_format, "tool_choice": _tool_choice,
+    "stream_options.include_usage": _include_usage, "user": _user,
 }
 
 
