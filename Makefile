@@ -57,9 +57,11 @@ $(FOREIGN): $(STAMP)
 test-foreign: $(FOREIGN)
 	$(TEST_ENV) $(PY) scripts/foreign_run.py --server llama,serve --timeout 300
 
-# The everyday loop: everything but whole notebooks and the browser.
+# The everyday loop: no whole notebooks, no browser, no generation by the model (tests/conftest.py
+# fails a test that generates unmarked, so this selection stays true).
 unit: setup
-	$(TEST_ENV) WORKBOOK_REPLAY=strict $(SHAKEN) $(PY) -m pytest -p no:cacheprovider -q -m "not e2e" tests
+	$(TEST_ENV) WORKBOOK_REPLAY=strict $(SHAKEN) $(PY) -m pytest -p no:cacheprovider -q -n $(WORKERS) \
+		-m "not e2e and not live" tests
 
 lint: setup
 	$(PY) -m ruff check .

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from helpers import make_client
@@ -45,16 +47,19 @@ def ask():
     return build
 
 
-# Tests that run whole notebooks in kernels or drive a browser: `make unit` leaves them out.
-E2E_FILES = ("test_browser",)
-E2E_TESTS = ("test_workbook_copy_runs",)
+# The kinds of test, by folder (CONTRIBUTING.md): tests/e2e (whole notebooks in kernels, a
+# browser) and the notebooks' own cells under nbval are ``e2e``. A test that makes the
+# embedded model generate is ``live``, marked where it is written (``@pytest.mark.live`` or
+# a module's ``pytestmark``); ``live_guard`` fails one that generates unmarked. ``make unit``
+# runs neither kind.
+E2E = Path(__file__).resolve().parent / "e2e"
 
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Mark end-to-end tests ``e2e`` (``make unit`` runs ``-m "not e2e"``), and, under
-    pytest-xdist (``make test`` runs two workers), keep every cell of one notebook in
-    order in one kernel: nbval's items are grouped by notebook (``--dist loadgroup``)."""
+    """Mark end-to-end tests ``e2e``, and, under pytest-xdist (``make test`` runs two
+    workers), keep every cell of one notebook in order in one kernel: nbval's items are
+    grouped by notebook (``--dist loadgroup``)."""
     grouping = getattr(config.option, "loadgroup", False)  # set on xdist's workers
     for item in items:
         nbval = type(item).__name__ == "IPyNbCell"
@@ -65,5 +70,33 @@ def pytest_collection_modifyitems(config, items):
             # reads (its nodeid comes from ``item._id``): set the suffix where it is read.
             # The browser tests share one JupyterLab per module: one worker runs them all.
             item._id = f"{item.nodeid}@{group}"
-        if nbval or item.path.stem.startswith(E2E_FILES) or item.name.startswith(E2E_TESTS):
+        if nbval or E2E in item.path.parents:
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def live_guard(request, monkeypatch):
+    """Fail a test that makes the embedded model read or generate tokens in this process
+    (``llama_cpp.Llama.eval``) without being marked ``live`` or ``e2e``, so that ``make
+    unit`` stays fast and its selection stays true. Loading the model and tokenizing are
+    not generating. Leaves out generation in another process (a server, a kernel): tests
+    that start one are marked by hand."""
+    node = request.node
+    if node.get_closest_marker("live") or node.get_closest_marker("e2e"):
+        yield
+        return
+    from llama_cpp import Llama
+
+    reads: list[int] = []
+    original = Llama.eval
+
+    def counted(self, tokens):
+        reads.append(len(tokens))
+        return original(self, tokens)
+
+    monkeypatch.setattr(Llama, "eval", counted)
+    yield
+    if reads:
+        pytest.fail(f"{node.nodeid} made the embedded model read tokens {len(reads)} times "
+                    "(llama_cpp.Llama.eval) but is not marked live: add @pytest.mark.live "
+                    "(or pytestmark = pytest.mark.live for a whole module)", pytrace=False)

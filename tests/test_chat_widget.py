@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import openai
+import pytest
 from test_conversation import answering, unreachable
 
 from helpers.chat_widget import PLACEHOLDER, ChatWidget, input_row, transcript_html
@@ -41,6 +42,7 @@ def test_a_bad_request_is_shown_with_its_message(client, model):
     assert "BadRequestError" in chat.status.value and "temperature" in chat.status.value
 
 
+@pytest.mark.live
 def test_the_button_and_enter_key_both_submit(client, model):
     chat = ChatWidget(client, model, Conversation("You are a concise assistant."), max_completion_tokens=6, seed=1)
     chat.text.value = "Say hi."

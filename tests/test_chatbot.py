@@ -29,6 +29,7 @@ def store(tmp_path):
     return ChatStore(tmp_path / "chat.sqlite")
 
 
+@pytest.mark.live
 def test_a_turn_streams_is_stored_with_its_usage_and_resumes_in_a_new_bot(client, model, store, tmp_path):
     pieces = []
     bot = Chatbot(client, model, store, "t", max_completion_tokens=16, seed=1)
@@ -49,6 +50,7 @@ def test_a_failed_call_stores_nothing_and_the_error_reaches_the_caller(model, st
     assert [m["role"] for m in bot.messages] == ["system"] and faults.count == 1
 
 
+@pytest.mark.live
 def test_transient_errors_are_retried_by_the_sdk(model, store):
     faults = FaultTransport(["429", "503"], retry_after=0.01)
     bot = Chatbot(make_client("local", replay="off", wrap=faults, max_retries=2), model, store, "r",
@@ -57,6 +59,7 @@ def test_transient_errors_are_retried_by_the_sdk(model, store):
     assert [a.outcome for a in faults.attempts] == ["429 (injected)", "503 (injected)", "200"]
 
 
+@pytest.mark.live
 def test_a_tool_call_runs_and_the_answer_comes_after_its_result(client, model, store):
     bot = Chatbot(client, model, store, "tools", toolbox=Toolbox(opening_hours), max_completion_tokens=40, seed=3)
     bot.ask("When does the library open on Saturday?", tool_choice="required")
@@ -68,6 +71,7 @@ def test_a_tool_call_runs_and_the_answer_comes_after_its_result(client, model, s
     assert bot.messages[-1]["content"]
 
 
+@pytest.mark.live
 def test_history_beyond_the_budget_is_kept_but_not_sent(client, model, store):
     bot = Chatbot(client, model, store, "long", history_tokens=60, max_completion_tokens=12, seed=2)
     for question in ["Name a colour.", "Name a fruit.", "Name an animal."]:
@@ -77,6 +81,7 @@ def test_history_beyond_the_budget_is_kept_but_not_sent(client, model, store):
     assert sent[-1] == {"role": "user", "content": "Next?"}
 
 
+@pytest.mark.live
 def test_the_budget_refuses_a_call_once_spent(client, store):
     bot = Chatbot(client, LOCAL_MODEL_ID, store, "b", budget_usd=1e-9, price_as="gpt-4o-mini",
                   max_completion_tokens=4)
@@ -99,6 +104,7 @@ def test_the_widget_ends_with_the_chat_widgets_input_row(store):
     assert [m["role"] for m in bot.messages] == ["system"]
 
 
+@pytest.mark.live
 def test_the_widget_keeps_the_text_on_an_error_and_clears_it_on_success(model, store):
     faults = FaultTransport(["400"])
     bot = Chatbot(make_client("local", replay="off", wrap=faults, max_retries=0), model, store, "w",

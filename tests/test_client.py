@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import openai
+import pytest
 
 from helpers import make_async_client, make_client, status
 from helpers.client import notebook_scope
@@ -23,6 +24,7 @@ def test_openai_kwargs_pass_through():
     assert client.timeout == 12.0
 
 
+@pytest.mark.live
 def test_first_call_returns_chat_completion(client, model, ask):
     response = client.chat.completions.create(model=model, messages=ask("Say hi."), max_completion_tokens=4)
     assert isinstance(response, openai.types.chat.ChatCompletion)
@@ -30,6 +32,7 @@ def test_first_call_returns_chat_completion(client, model, ask):
     assert response.usage.completion_tokens <= 4
 
 
+@pytest.mark.live
 def test_async_client_works_and_streams(model, ask):
     async def run():
         client = make_async_client("local", replay="off")
@@ -117,6 +120,7 @@ def test_a_key_in_the_environment_is_named_as_the_reason_for_the_backend(monkeyp
     assert "note" not in status()
 
 
+@pytest.mark.live
 def test_a_client_reads_and_writes_the_store_it_is_given_and_no_other(tmp_path, model, ask):
     import pytest
 
@@ -136,6 +140,7 @@ def test_a_client_reads_and_writes_the_store_it_is_given_and_no_other(tmp_path, 
         make_client("local", replay="strict", max_retries=0).chat.completions.create(**request)
 
 
+@pytest.mark.live
 def test_the_async_client_takes_a_store_and_wrappers(tmp_path, model, ask):
     from helpers._http import WrapperTransport
     from helpers.recordings import RecordingStore

@@ -64,6 +64,7 @@ def history(turns: int, system: str = "Be brief.") -> Conversation:
 
 # -- send -------------------------------------------------------------------------------------
 
+@pytest.mark.live
 def test_send_keeps_the_user_turn_and_the_reply(client, model):
     conv = Conversation("You are a concise assistant.")
     response = conv.send(client, model, "Name a colour.", max_completion_tokens=8, seed=1)
@@ -228,6 +229,7 @@ def test_summarise_uses_the_instruction_role_and_trims_if_still_over():
     assert [m["role"] for m in conv.messages] == ["developer", "developer"]  # the newest turn was trimmed
 
 
+@pytest.mark.live
 def test_summarise_live_on_the_local_model(client, model):
     conv = history(6)
     conv.model = model

@@ -65,6 +65,7 @@ def test_errors_are_not_counted_as_calls():
     assert meter.calls == []
 
 
+@pytest.mark.live
 def test_local_json_and_streamed_calls_are_metered(model):
     meter = CostMeter()
     client = make_client("local", replay="off", wrap=meter, max_retries=0)
@@ -86,6 +87,7 @@ def test_local_json_and_streamed_calls_are_metered(model):
                                                reply.usage.completion_tokens))
 
 
+@pytest.mark.live
 def test_run_twice_pay_once(tmp_path, model):
     meter = CostMeter()
     client = private_cache_client(tmp_path, backend="local", wrap=meter, max_retries=0)
@@ -98,6 +100,7 @@ def test_run_twice_pay_once(tmp_path, model):
     assert frame.iloc[0]["prompt"] == frame.iloc[1]["prompt"]
 
 
+@pytest.mark.live
 def test_strict_replay_marks_recordings(model):
     make_client("local", replay="record", scope="t").chat.completions.create(
         model=model, messages=MESSAGES, max_completion_tokens=3, seed=3)

@@ -59,6 +59,7 @@ def test_bad_values_are_refused():
         nucleus(np.array([1.0]), 1.5)
 
 
+@pytest.mark.live
 def test_candidates_from_a_real_response(client, model, ask):
     response = client.chat.completions.create(model=model, messages=ask("The capital of France is"),
                                               max_completion_tokens=2, logprobs=True, top_logprobs=10, seed=1)
@@ -111,6 +112,7 @@ def test_a_sampled_token_outside_the_bars_is_named_with_its_probability_and_why(
     assert "sampled: b" in [t.get_text() for t in plot(inside).get_legend().get_texts()]
 
 
+@pytest.mark.live
 def test_candidates_keep_the_sampled_tokens_own_logprob(client, model, ask):
     response = client.chat.completions.create(
         model=model, messages=ask("The capital of France is"), max_completion_tokens=1,

@@ -143,6 +143,7 @@ def test_reset_and_log():
         ask(sdk(faults, max_retries=0))
 
 
+@pytest.mark.live
 def test_the_real_local_answer_arrives_after_the_faults(model):
     faults = FaultTransport(["503", "timeout"])
     client = make_client("local", replay="off", wrap=faults, max_retries=2, timeout=5)

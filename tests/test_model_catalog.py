@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from helpers import make_client
 from helpers.model_catalog import (
     Speed,
@@ -70,6 +72,7 @@ def test_sampling_extra_is_empty_where_none_is_not_the_fix():
     assert sampling_extra("gpt-5.4-mini") == {"reasoning_effort": "none"}
 
 
+@pytest.mark.live
 def test_speed_is_timed_live_and_not_under_replay(model):
     messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Count to five."}]
     response, live = measure_speed(make_client("local", replay="record"), model, messages,

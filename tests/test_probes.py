@@ -9,6 +9,7 @@ from helpers.fake_client import completion, usage
 from helpers.probes import CUT_OFF, PROBES, measure, probe
 
 
+@pytest.mark.live
 def test_local_backend_honours_what_it_documents(client, model):
     """Only what holds on any CPU and build: the verdicts, never the generated wording.
 

@@ -320,6 +320,7 @@ def _live_recorder(root: str, worker: int, calls: int, shared: bool) -> None:
                                        messages=[{"role": "user", "content": f"{who}, call {call}"}])
 
 
+@pytest.mark.live
 def test_concurrent_recorders_through_the_real_replay_path_lose_nothing(tmp_path):
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: its own model
     workers = [context.Process(target=_live_recorder, args=(str(tmp_path), w, 6, w < 2))

@@ -256,6 +256,7 @@ def test_corrupt_recording_surfaces_as_itself(store):
         ask(client_over(FakeBackend(), "strict", store, retries=3))
 
 
+@pytest.mark.live
 def test_local_backend_record_and_strict_replay_are_identical(model):
     messages = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Say hello."}]
     recorder = make_client("local", replay="record", scope="t")

@@ -16,6 +16,7 @@ def test_grid_values_are_rounded_and_span_the_range():
     assert grid("top_p")[-1] == 1.0 and grid("frequency_penalty")[0] == -2.0
 
 
+@pytest.mark.live
 def test_recorded_values_finds_what_the_transport_recorded(model):
     recorder = make_client("local", replay="record", scope="s")
     for t in (0.3, 1.2):
@@ -25,6 +26,7 @@ def test_recorded_values_finds_what_the_transport_recorded(model):
     assert recorded_values(model, STORY, "temperature", grid("temperature"), max_completion_tokens=5, seed=5) == []
 
 
+@pytest.mark.live
 def test_slider_reruns_the_prompt_and_shows_old_beside_new(model, monkeypatch):
     monkeypatch.setenv("WORKBOOK_REPLAY", "off")
     client = make_client("local", replay="off")
@@ -36,6 +38,7 @@ def test_slider_reruns_the_prompt_and_shows_old_beside_new(model, monkeypatch):
     assert "temperature=1.5" in view.value and "temperature=0" in view.value and view.value != first
 
 
+@pytest.mark.live
 def test_strict_slider_offers_only_recorded_values(model, monkeypatch):
     recorder = make_client("local", replay="record", scope="s")
     for t in (0.2, 0.9):

@@ -124,6 +124,7 @@ def test_stream_to_display_outside_ipython_prints_the_text(capsys):
 
 # -- on the embedded model ---------------------------------------------------------------
 
+@pytest.mark.live
 def test_a_stream_says_what_the_same_call_says_unstreamed(client, model, ask):
     kwargs = dict(model=model, messages=ask("Name three colours."), max_completion_tokens=12, seed=7)
     whole = client.chat.completions.create(**kwargs)
@@ -134,6 +135,7 @@ def test_a_stream_says_what_the_same_call_says_unstreamed(client, model, ask):
     assert 0 < result.first_token_s <= result.total_s
 
 
+@pytest.mark.live
 def test_tool_calls_stream_and_rebuild(client, model, ask):
     tools = [{"type": "function", "function": {"name": "get_weather", "parameters": {
         "type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}]
@@ -145,6 +147,7 @@ def test_tool_calls_stream_and_rebuild(client, model, ask):
     assert result.tool_calls[0]["id"].startswith("call_")
 
 
+@pytest.mark.live
 def test_closing_a_stream_early_stops_the_local_model(client, model, ask, monkeypatch):
     pieces = {"n": 0}
     real = helpers.local.chat.generate

@@ -50,6 +50,7 @@ COOKBOOK_MESSAGES = [
 ]
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("name", sorted(HISTORIES))
 def test_local_count_equals_the_prompt_tokens_the_backend_reports(client, model, name):
     messages = HISTORIES[name]
@@ -58,6 +59,7 @@ def test_local_count_equals_the_prompt_tokens_the_backend_reports(client, model,
     assert counted == TokenCount(response.usage.prompt_tokens, True, counted.method)
 
 
+@pytest.mark.live
 def test_local_count_with_tools_equals_the_reported_prompt_tokens(client, model):
     messages = HISTORIES["system+user"]
     counted = count_messages(messages, model, tools=[WEATHER])

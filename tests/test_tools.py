@@ -205,6 +205,7 @@ def test_loop_with_parallel_calls_sends_one_tool_message_per_call():
 
 # -- the loop on the local model ------------------------------------------------------------
 
+@pytest.mark.live
 def test_loop_on_the_local_model_ends_in_text(client, model):
     messages = [SYSTEM, {"role": "user", "content": "What is the weather in Paris?"}]
     result = run_tool_loop(client, model, messages, Toolbox(get_weather), tool_choice=["required", "none"],
@@ -217,6 +218,7 @@ def test_loop_on_the_local_model_ends_in_text(client, model):
     assert isinstance(result.answer, str)
 
 
+@pytest.mark.live
 def test_local_model_cannot_break_the_schema_of_a_strict_tool(client, model):
     """The local backend constrains calls with a grammar: arguments always parse and validate."""
     box = Toolbox(get_weather)

@@ -83,6 +83,7 @@ def test_retry_refuses_limits_it_cannot_use(kwargs):
         retry_with_larger_limit(ScriptedClient([]), messages=QUESTION, **kwargs)
 
 
+@pytest.mark.live
 def test_continue_works_on_the_local_model(client, model, ask):
     done = continue_until_done(client, messages=ask("Give three tips for learning to cook."), model=model,
                                max_completion_tokens=4, temperature=0, max_rounds=2)

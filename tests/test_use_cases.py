@@ -41,6 +41,7 @@ def test_outline_format_accepts_exactly_the_requested_number_of_sections():
         jsonschema.validate({"title": "t", "sections": [section]}, schema)
 
 
+@pytest.mark.live
 def test_every_use_case_answers_on_the_local_model(client, model):
     summary = use_cases.summarise(client, model, "Tea is a drink made from leaves. It is popular in "
                                   "Britain, China and India, and it contains caffeine.")

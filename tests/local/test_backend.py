@@ -99,6 +99,7 @@ def assert_valid_call(call, tools: list[dict]) -> dict:
 
 # -- shape and roles ------------------------------------------------------------------------
 
+@pytest.mark.live
 def test_completion_has_openai_shape(client, model, ask):
     resp = client.chat.completions.create(model=model, messages=ask("Say hello."), max_completion_tokens=6)
     assert isinstance(resp, openai.types.chat.ChatCompletion)
@@ -119,6 +120,7 @@ def test_completion_has_openai_shape(client, model, ask):
     assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
 
 
+@pytest.mark.live
 def test_developer_role_is_read_as_system(client, model):
     question = {"role": "user", "content": "Name a colour."}
     text = "Answer with one word."
@@ -132,6 +134,7 @@ def test_developer_role_is_read_as_system(client, model):
     assert content(as_developer) == content(as_system)
 
 
+@pytest.mark.live
 def test_system_message_reaches_the_prompt(client, model):
     question = {"role": "user", "content": "Name a colour."}
     short = client.chat.completions.create(
@@ -144,6 +147,7 @@ def test_system_message_reaches_the_prompt(client, model):
     assert longer.usage.prompt_tokens > short.usage.prompt_tokens
 
 
+@pytest.mark.live
 def test_content_as_list_of_text_parts_equals_the_joined_string(client, model, ask):
     as_string = client.chat.completions.create(
         model=model, messages=ask("What is two plus two?"), temperature=0, max_completion_tokens=8)
@@ -156,6 +160,7 @@ def test_content_as_list_of_text_parts_equals_the_joined_string(client, model, a
     assert content(as_parts) == content(as_string)
 
 
+@pytest.mark.live
 def test_assistant_turns_are_part_of_the_history(client, model, ask):
     first = ask("My name is Ada.")
     history = first + [{"role": "assistant", "content": "Nice to meet you, Ada."},
@@ -168,6 +173,7 @@ def test_assistant_turns_are_part_of_the_history(client, model, ask):
 
 # -- temperature, top_p, seed ----------------------------------------------------------------
 
+@pytest.mark.live
 def test_temperature_zero_is_greedy_and_deterministic_without_seed(client, model, ask):
     kw = dict(model=model, messages=ask("Tell me a fun fact."), temperature=0, max_completion_tokens=15)
     a = client.chat.completions.create(**kw)
@@ -177,6 +183,7 @@ def test_temperature_zero_is_greedy_and_deterministic_without_seed(client, model
     assert content(both, 0) == content(both, 1) == content(a)
 
 
+@pytest.mark.live
 def test_temperature_zero_picks_the_top_token_every_time(client, model, ask):
     resp = client.chat.completions.create(model=model, messages=ask("Tell me a fun fact."), temperature=0,
                                           max_completion_tokens=12, logprobs=True, top_logprobs=2)
@@ -187,6 +194,7 @@ def test_temperature_zero_picks_the_top_token_every_time(client, model, ask):
         assert item.logprob == pytest.approx(item.top_logprobs[0].logprob)
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("temperature", [1.0, 1.7])
 def test_tiny_top_p_is_greedy(client, model, ask, temperature):
     kw = dict(model=model, messages=ask("Tell me a fun fact."), max_completion_tokens=12)
@@ -196,12 +204,14 @@ def test_tiny_top_p_is_greedy(client, model, ask, temperature):
     assert content(a) == content(b) == content(greedy)
 
 
+@pytest.mark.live
 def test_same_seed_gives_the_same_text(client, model, ask):
     kw = dict(model=model, messages=ask("Write a short poem about the sea."), max_completion_tokens=15,
               seed=1234)
     assert content(client.chat.completions.create(**kw)) == content(client.chat.completions.create(**kw))
 
 
+@pytest.mark.live
 def test_different_seeds_give_different_texts(client, model, ask):
     texts = [content(client.chat.completions.create(
         model=model, messages=ask("Write a short poem about the sea."), max_completion_tokens=12, seed=s))
@@ -209,6 +219,7 @@ def test_different_seeds_give_different_texts(client, model, ask):
     assert len(set(texts)) > 1
 
 
+@pytest.mark.live
 def test_no_seed_gives_different_texts(client, model, ask):
     texts = [content(client.chat.completions.create(
         model=model, messages=ask("Write a short poem about the sea."), max_completion_tokens=12))
@@ -216,6 +227,7 @@ def test_no_seed_gives_different_texts(client, model, ask):
     assert len(set(texts)) > 1
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("seed", [-1, 2**32 - 1])
 def test_every_valid_seed_is_reproducible(client, model, ask, seed):
     texts = [content(client.chat.completions.create(
@@ -226,6 +238,7 @@ def test_every_valid_seed_is_reproducible(client, model, ask, seed):
 
 # -- limits -------------------------------------------------------------------------------
 
+@pytest.mark.live
 @pytest.mark.parametrize("limit_name", ["max_tokens", "max_completion_tokens"])
 def test_token_limit_cuts_with_finish_reason_length(client, model, ask, limit_name):
     resp = client.chat.completions.create(model=model, messages=ask("Describe Paris in detail."),
@@ -241,6 +254,7 @@ def test_token_limit_cuts_with_finish_reason_length(client, model, ask, limit_na
 
 # -- n --------------------------------------------------------------------------------------
 
+@pytest.mark.live
 def test_n_choices_with_usage_summed_over_choices(client, model, ask):
     resp = client.chat.completions.create(model=model, messages=ask("Write a short poem about the sea."),
                                           n=3, seed=11, max_completion_tokens=10, logprobs=True)
@@ -279,6 +293,7 @@ STOP_PICKS = {  # what to stop at, from the answer's tokens t
 }
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("pick", STOP_PICKS.values(), ids=STOP_PICKS.keys())
 def test_stop_sequences_end_the_text_and_are_not_returned(client, counting, pick):
     kw, counting_text, tokens = counting
@@ -293,6 +308,7 @@ def test_stop_sequences_end_the_text_and_are_not_returned(client, counting, pick
 
 # -- streaming ------------------------------------------------------------------------------
 
+@pytest.mark.live
 def test_stream_with_usage_has_openai_chunk_shapes(client, model, ask):
     kw = dict(model=model, messages=ask("Say hi."), seed=5, max_completion_tokens=10)
     chunks = list(client.chat.completions.create(**kw, stream=True, stream_options={"include_usage": True}))
@@ -314,6 +330,7 @@ def test_stream_with_usage_has_openai_chunk_shapes(client, model, ask):
     assert streamed == content(plain)
 
 
+@pytest.mark.live
 def test_stream_without_usage_has_no_usage_chunk(client, model, ask):
     chunks = list(client.chat.completions.create(model=model, messages=ask("Say hi."), seed=5,
                                                  max_completion_tokens=6, stream=True))
@@ -323,6 +340,7 @@ def test_stream_without_usage_has_no_usage_chunk(client, model, ask):
     assert chunks[-1].choices[0].finish_reason in ("stop", "length")
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("seed", [7, 8])
 def test_streamed_text_equals_non_streamed_text_for_the_same_seed(client, model, ask, seed):
     kw = dict(model=model, messages=ask("Write a short poem about the sea."), seed=seed,
@@ -333,6 +351,7 @@ def test_streamed_text_equals_non_streamed_text_for_the_same_seed(client, model,
     assert streamed == plain
 
 
+@pytest.mark.live
 def test_stream_with_stop_never_leaks_the_stop_text(client, counting):
     count_kw, counting_text, tokens = counting
     stop = STOP_PICKS["across-tokens"](tokens)  # held back while it might still be forming
@@ -342,6 +361,7 @@ def test_stream_with_stop_never_leaks_the_stop_text(client, counting):
     assert "".join(deltas) == counting_text[:counting_text.find(stop)]
 
 
+@pytest.mark.live
 def test_stream_with_n_and_logprobs(client, model, ask):
     kw = dict(model=model, messages=ask("Say hi."), seed=21, max_completion_tokens=6, n=2,
               logprobs=True, top_logprobs=1)
@@ -359,6 +379,7 @@ def test_stream_with_n_and_logprobs(client, model, ask):
 
 # -- structured output ----------------------------------------------------------------------
 
+@pytest.mark.live
 def test_json_object_content_parses(client, model, ask):
     resp = client.chat.completions.create(model=model, messages=ask("Give a JSON object with a key 'color'."),
                                           temperature=0, max_completion_tokens=40,
@@ -374,6 +395,7 @@ def test_json_object_needs_the_word_json(client, model, ask):
                                        response_format={"type": "json_object"})
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("seed", [None, 3])
 def test_json_schema_content_validates(client, model, ask, seed):
     kw = {"temperature": 0} if seed is None else {"seed": seed}
@@ -387,6 +409,7 @@ def test_json_schema_content_validates(client, model, ask, seed):
     assert isinstance(data["city"], str) and isinstance(data["country"], str)
 
 
+@pytest.mark.live
 def test_parse_returns_a_pydantic_instance(client, model, ask):
     resp = client.chat.completions.parse(model=model, messages=ask("Name a city and its country."),
                                          temperature=0, max_completion_tokens=40, response_format=Place)
@@ -398,6 +421,7 @@ def test_parse_returns_a_pydantic_instance(client, model, ask):
 
 # -- logprobs -------------------------------------------------------------------------------
 
+@pytest.mark.live
 @pytest.mark.parametrize("k", [1, 5])
 def test_logprobs_with_top_logprobs(client, model, ask, k):
     resp = client.chat.completions.create(model=model, messages=ask("Write a short poem about the sea."),
@@ -420,6 +444,7 @@ def test_logprobs_with_top_logprobs(client, model, ask, k):
             assert item.token in {t.token for t in item.top_logprobs}
 
 
+@pytest.mark.live
 def test_logprobs_without_top_logprobs(client, model, ask):
     resp = client.chat.completions.create(model=model, messages=ask("Say hi."), seed=9,
                                           max_completion_tokens=6, logprobs=True)
@@ -428,6 +453,7 @@ def test_logprobs_without_top_logprobs(client, model, ask):
     assert all(item.top_logprobs == [] and item.logprob <= 0 for item in items)
 
 
+@pytest.mark.live
 def test_logprobs_are_of_the_untempered_distribution(client, model, ask):
     """OpenAI reports the model's log-probabilities, whatever the sampling temperature."""
     kw = dict(model=model, messages=ask("Tell me a fun fact."), max_completion_tokens=4, logprobs=True,
@@ -445,6 +471,7 @@ def most_repeated(choice) -> int:
     return Counter(tokens_of(choice)).most_common(1)[0][1]
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("penalty", ["frequency_penalty", "presence_penalty"])
 def test_penalties_reduce_repetition(client, model, ask, penalty):
     messages = repeating(ask("")[0])
@@ -461,6 +488,7 @@ def repeats(choice) -> int:
     return len(tokens) - len(set(tokens))
 
 
+@pytest.mark.live
 def test_negative_frequency_penalty_encourages_repetition(client, model, ask):
     """An effect over 12 seeded samples at temperature 1, not one greedy text (which differs
     between CPUs). Measured on three sets of 12 seeds: 36-52 repeated tokens in all without
@@ -476,6 +504,7 @@ def test_negative_frequency_penalty_encourages_repetition(client, model, ask):
 
 # -- logit_bias -----------------------------------------------------------------------------
 
+@pytest.mark.live
 def test_logit_bias_minus_100_bans_the_greedy_first_token(client, model, ask):
     kw = dict(model=model, messages=ask("Tell me a fun fact."), temperature=0, max_completion_tokens=3,
               logprobs=True)
@@ -488,6 +517,7 @@ def test_logit_bias_minus_100_bans_the_greedy_first_token(client, model, ask):
     assert first.token not in tokens_of(banned.choices[0])
 
 
+@pytest.mark.live
 def test_logit_bias_plus_100_forces_a_token(client, model, ask):
     kw = dict(model=model, messages=ask("Name a fruit."), max_completion_tokens=4, logprobs=True, seed=2)
     greedy = tokens_of(client.chat.completions.create(**kw, temperature=0).choices[0])
@@ -500,6 +530,7 @@ def test_logit_bias_plus_100_forces_a_token(client, model, ask):
 
 # -- tools ----------------------------------------------------------------------------------
 
+@pytest.mark.live
 def test_tool_choice_none_answers_in_text(client, model, ask):
     resp = client.chat.completions.create(model=model, messages=ask(WEATHER_QUESTION), tools=[WEATHER],
                                           tool_choice="none", temperature=0, max_completion_tokens=10)
@@ -509,6 +540,7 @@ def test_tool_choice_none_answers_in_text(client, model, ask):
     assert resp.choices[0].finish_reason in ("stop", "length")
 
 
+@pytest.mark.live
 def test_tool_choice_required_calls_a_tool(client, model, ask):
     resp = client.chat.completions.create(model=model, messages=ask(WEATHER_QUESTION), tools=[WEATHER, TIME],
                                           tool_choice="required", seed=4, max_completion_tokens=40)
@@ -519,6 +551,7 @@ def test_tool_choice_required_calls_a_tool(client, model, ask):
     assert_valid_call(choice.message.tool_calls[0], [WEATHER, TIME])
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("name", ["get_time", "get_weather"])
 def test_named_tool_choice_calls_that_function(client, model, ask, name):
     resp = client.chat.completions.create(
@@ -531,6 +564,7 @@ def test_named_tool_choice_calls_that_function(client, model, ask, name):
     assert_valid_call(call, [WEATHER, TIME])
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("limit", [3, 9])
 def test_a_call_cut_by_the_token_limit_keeps_only_the_partial_arguments(client, model, ask, limit):
     resp = client.chat.completions.create(model=model, messages=ask(WEATHER_QUESTION), tools=[WEATHER, TIME],
@@ -544,6 +578,7 @@ def test_a_call_cut_by_the_token_limit_keeps_only_the_partial_arguments(client, 
         json.loads(call.function.arguments)
 
 
+@pytest.mark.live
 def test_enum_beside_a_type_list_still_constrains_the_call(client, model, ask):
     """OpenAI's strict pattern for an optional enum: {"type": ["string", "null"], "enum": [..., null]}."""
     unit = {"type": ["string", "null"], "enum": ["celsius", "fahrenheit", None]}
@@ -556,6 +591,7 @@ def test_enum_beside_a_type_list_still_constrains_the_call(client, model, ask):
         assert json.loads(choice.message.tool_calls[0].function.arguments)["unit"] in unit["enum"]
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_tool_choice_auto_gives_text_or_a_valid_call(client, model, ask, seed):
     resp = client.chat.completions.create(model=model, messages=ask(WEATHER_QUESTION), tools=[WEATHER],
@@ -571,6 +607,7 @@ def test_tool_choice_auto_gives_text_or_a_valid_call(client, model, ask, seed):
         assert "<tool_call>" not in choice.message.content
 
 
+@pytest.mark.live
 def test_streamed_tool_call(client, model, ask):
     kw = dict(model=model, messages=ask(WEATHER_QUESTION), tools=[WEATHER], tool_choice="required",
               temperature=0, max_completion_tokens=40)
@@ -586,6 +623,7 @@ def test_streamed_tool_call(client, model, ask):
     assert not "".join(c.choices[0].delta.content or "" for c in chunks)
 
 
+@pytest.mark.live
 def test_tool_result_loop_ends_in_a_text_answer(client, model, ask):
     messages = ask(WEATHER_QUESTION)
     first = client.chat.completions.create(model=model, messages=messages, tools=[WEATHER],

@@ -51,12 +51,14 @@ def test_the_default_cap_is_a_few_seconds_of_generation_and_fits_the_context():
     assert MAX_REQUEST_TOKENS <= N_CTX
 
 
+@pytest.mark.live
 def test_a_call_without_a_limit_stops_at_the_default_cap(client, model, ask, cap):
     resp = client.chat.completions.create(model=model, messages=ask(STORY), temperature=0)
     assert resp.usage.completion_tokens == cap
     assert resp.choices[0].finish_reason == "length"
 
 
+@pytest.mark.live
 def test_a_stream_without_a_limit_stops_at_the_default_cap(client, model, ask, cap):
     chunks = list(
         client.chat.completions.create(
@@ -71,6 +73,7 @@ def test_a_stream_without_a_limit_stops_at_the_default_cap(client, model, ask, c
     assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "length"
 
 
+@pytest.mark.live
 def test_an_explicit_limit_wins_over_the_default(client, model, ask, cap):
     resp = client.chat.completions.create(
         model=model, messages=ask(STORY), temperature=0, max_completion_tokens=3 * cap
@@ -78,12 +81,14 @@ def test_an_explicit_limit_wins_over_the_default(client, model, ask, cap):
     assert resp.usage.completion_tokens == 3 * cap
 
 
+@pytest.mark.live
 def test_every_choice_gets_the_default_cap(client, model, ask, cap):
     resp = client.chat.completions.create(model=model, messages=ask(STORY), n=2, seed=1)
     assert resp.usage.completion_tokens <= 2 * cap
     assert all(c.finish_reason in ("stop", "length") for c in resp.choices)
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_tool_choice_auto_without_a_limit_is_capped_too(client, model, seed, cap):
     messages = [
@@ -137,6 +142,7 @@ def test_schema_grammars_allow_one_space_and_no_raw_control_characters(schema):
     assert not [name for name, body in rules.items() if whitespace.search(body)]
 
 
+@pytest.mark.live
 def test_json_schema_strings_never_hold_raw_newlines_even_when_the_model_wants_them(client, model):
     """A bias towards newline and tab tokens: the old grammar let them fill the strings (invalid "
       "JSON)."""

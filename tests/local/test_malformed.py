@@ -616,6 +616,7 @@ def _mutate(body: dict, rng: random.Random) -> dict:
     return body
 
 
+@pytest.mark.live
 def test_fuzzed_requests_get_an_answer_or_an_openai_error(monkeypatch):
     monkeypatch.setattr(chat, "DEFAULT_MAX_COMPLETION_TOKENS", 3)  # keep accepted ones short
     rng = random.Random(20250615)

@@ -23,6 +23,7 @@ def test_model_loads_once():
     assert load_model() is load_model()
 
 
+@pytest.mark.live
 def test_open_stream_blocks_a_second_request_with_a_clear_error(client, model, ask):
     stream = client.chat.completions.create(model=model, messages=ask("Count to ten."), stream=True,
                                             max_completion_tokens=20)

@@ -35,6 +35,7 @@ def curl(*args: str) -> str:
     return subprocess.run(["curl", "-sS", "--max-time", "60", *args], check=True, capture_output=True, text=True).stdout
 
 
+@pytest.mark.live
 def test_sdk_through_base_url_json_and_stream(server, model):
     client = openai.OpenAI(base_url=server.base_url, api_key="not-needed", max_retries=0)
     reply = client.chat.completions.create(model=model, messages=MESSAGES, max_completion_tokens=4, seed=1)
@@ -56,6 +57,7 @@ def test_sdk_sees_real_errors_without_retrying(server, model):
         client.chat.completions.create(model="gpt-nonexistent", messages=MESSAGES)
 
 
+@pytest.mark.live
 def test_curl_json_stream_and_models(server, model):
     body = {"model": model, "messages": MESSAGES, "max_completion_tokens": 4, "seed": 1}
     out = json.loads(curl(f"{server.base_url}/chat/completions", "-H", "Content-Type: application/json",
@@ -276,6 +278,7 @@ def test_idle_connections_are_closed_and_connections_are_capped(monkeypatch):
         running.stop()
 
 
+@pytest.mark.live
 def test_strict_replay_server_answers_byte_identically_to_the_in_process_client(model):
     recorder = make_client("local", replay="record", scope="17_any_endpoint", max_retries=0)
     params = {"model": model, "messages": MESSAGES, "max_completion_tokens": 3, "seed": 7}

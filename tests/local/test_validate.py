@@ -182,6 +182,7 @@ def test_the_call_counter_does_see_retries(retrying_client, calls, monkeypatch, 
     assert len(calls) == 4  # the first try and three retries
 
 
+@pytest.mark.live
 def test_a_valid_request_after_an_error_still_works(client, model, ask):
     """Validation happens before generation: an error leaves the model free for the next call."""
     with pytest.raises(openai.BadRequestError):

@@ -12,7 +12,7 @@ import pytest
 
 from scripts import time_lessons
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def row(file: str, replay, live, words=360, code=30, exercises=2) -> dict:

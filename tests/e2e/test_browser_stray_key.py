@@ -7,7 +7,7 @@ issue 10. Chromium opens lesson 01 and runs it all. The setup cell's status tabl
 carry the note that the key in the environment picked the 'openai' backend and how to
 switch; the first call must end in the one short ``APIConnectionError`` message naming
 the fix (``WORKBOOK_BACKEND=local``), not ~290 lines of chained tracebacks; the key
-itself is shown nowhere. Leaves out the default settings (``tests/test_browser_learner.py``).
+itself is shown nowhere. Leaves out the default settings (``tests/e2e/test_browser_learner.py``).
 """
 
 from __future__ import annotations

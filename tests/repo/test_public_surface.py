@@ -41,7 +41,7 @@ import nbformat
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 USED_LINE = re.compile(r"^Used in lessons: (.+)\.$", re.M)
 NO_LESSON_LINE = re.compile(r"^helpers\.exercises\.(lesson\d\d|_shapes)$")

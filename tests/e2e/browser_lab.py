@@ -15,7 +15,7 @@ no tab an earlier test opened. Fixtures, which a test module takes by assigning 
 its own names: ``browser`` (one Chromium per module), ``page`` (a page per test, needing
 the module's ``lab``; its kernels stop afterwards) and the autouse ``shoot_on_failure``:
 after a failed test every open page is saved, named after the test, to the git-ignored
-``.cache/browser/``. Leaves out the scenarios themselves (``tests/test_browser*.py``).
+``.cache/browser/``. Leaves out the scenarios themselves (``tests/e2e/test_browser*.py``).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / ".cache" / "browser"
 TIMINGS = SHOTS / "timings.json"
 CHROMIUM_ARGS = [

@@ -6,7 +6,7 @@ token, under WORKBOOK_BACKEND=local and WORKBOOK_REPLAY=strict. Debian's Chromiu
 by Playwright, runs every cell from the Run menu, drags the live slider (a
 SelectionSlider of the recorded temperatures under strict replay) one step, and checks
 that the generated text beside it changes and that no cell shows an error. Screenshots go
-to the git-ignored .cache/browser/ (server, browser and driver: tests/browser_lab.py).
+to the git-ignored .cache/browser/ (server, browser and driver: tests/e2e/browser_lab.py).
 
 Chromium is looked for at WORKBOOK_CHROMIUM or /usr/bin/chromium (`.ci/run` installs
 Debian's chromium package). Without it this test FAILS with a message saying how to

@@ -19,8 +19,8 @@ does what a person does: the Run menu, clicks, typing, Shift+Enter, the Kernel m
   restart and Run All.
 
 Live generations are only checked for shape (text arrived, no error), never wording.
-Leaves out the stray-key environment (``tests/test_browser_stray_key.py``) and strict
-replay (``tests/test_browser.py``).
+Leaves out the stray-key environment (``tests/e2e/test_browser_stray_key.py``) and strict
+replay (``tests/e2e/test_browser.py``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Each id used in a notebook is registered with a checker and a hint, belongs to i
 lesson (NN matches the file), appears once, and sits right under its answer cell (tagged
 ``solution``) that defines what it checks; every lesson has at least two exercises and
 every registered exercise is used by a notebook. Whether the checks accept the reference
-answers and refuse wrong or blank ones is tests/test_exercises.py's job.
+answers and refuse wrong or blank ones is tests/exercises/test_exercises.py's job.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from IPython.core.inputtransformer2 import TransformerManager
 
 from helpers.exercises import all_exercises
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 LESSONS = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if p.name != "00_index.ipynb")
 
 

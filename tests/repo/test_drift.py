@@ -23,7 +23,7 @@ import pytest
 
 from helpers.model_catalog import shutdowns
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 RECORDINGS = ROOT / "data" / "recordings"
 PRICES = ROOT / "data" / "prices.json"

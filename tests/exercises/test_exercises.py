@@ -1,7 +1,7 @@
 """Exercises: every check passes its reference answer and fails wrong or blank ones.
 
 Cases for lessons 01, 04, 06, 07, 10, 12 and 13 are below; every other lesson keeps its
-own in ``tests/cases_lessonNN.py`` (a module-level ``CASES`` dict of the same shape),
+own in ``tests/exercises/cases_lessonNN.py`` (a module-level ``CASES`` dict of the same shape),
 merged here (an exercise id in two places is an error).
 """
 
@@ -153,7 +153,7 @@ def reference_cells() -> dict[str, str]:
     import nbformat
 
     found = {}
-    for path in sorted((Path(__file__).parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+    for path in sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         code = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
         for cell, after in zip(code, code[1:], strict=False):
             if "solution" in cell.metadata.get("tags", []) and after.source.startswith("check("):

@@ -20,7 +20,7 @@ import pytest
 from benchmarks import harness, run
 from benchmarks.harness import Result
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(("value", "better", "target", "verdict"), [
