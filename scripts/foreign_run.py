@@ -92,7 +92,7 @@ def lesson_env(kind: str, base_url: str, model: str, name: str) -> dict[str, str
     env.update(WORKBOOK_BACKEND="openai", OPENAI_BASE_URL=base_url, OPENAI_API_KEY="sk-no-key-needed",
                WORKBOOK_MODEL=model, WORKBOOK_REPLAY="off", WORKBOOK_SCOPE=name,
                WORKBOOK_CACHE=str(OUT / kind / "cache" / name), WORKBOOK_RECORDINGS=str(OUT / kind / "recordings"))
-    for keep in ("WORKBOOK_THREADS", "WORKBOOK_N_BATCH"):
+    for keep in ("WORKBOOK_THREADS", "WORKBOOK_N_BATCH", "WORKBOOK_FLASH_ATTN"):
         if keep in os.environ:
             env[keep] = os.environ[keep]
     return env

@@ -236,7 +236,7 @@ def _load():
             "llama-cpp-python is not installed; run `make setup` (it builds from source, ~5 min)."
         ) from err
     path = gguf_path()
-    # Threads and prompt batch from WORKBOOK_THREADS / WORKBOOK_N_BATCH (helpers.local.numerics).
+    # Threads and prompt batch from WORKBOOK_THREADS / _N_BATCH / _FLASH_ATTN (helpers.local.numerics).
     return Llama(model_path=str(path), n_ctx=N_CTX, verbose=False,
                  **llama_kwargs(os.environ, os.cpu_count()))
 

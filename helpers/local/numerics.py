@@ -1,17 +1,19 @@
-"""The local model's numerical settings: llama.cpp threads and batch size, from settings.
+"""The local model's numerical settings: llama.cpp threads, batch size and attention kernel.
 
-Covers turning ``WORKBOOK_THREADS`` and ``WORKBOOK_N_BATCH`` (read from a mapping the
-caller passes, e.g. ``os.environ``) into keyword arguments for ``llama_cpp.Llama``.
-The batch size decides how many prompt tokens llama.cpp reads per step: 512 (its
-default) reads a short prompt in one step with matrix products, 1 reads it token by
-token with other kernels. That changes the floating-point results: measured on 40 short
-prompts, greedy text differs in 25 with ``WORKBOOK_N_BATCH=1`` (8: in 1), while 1 or 2
-threads give bit-identical logits. Tests use this to run the live suite under a second,
-numerically different configuration (see CONTRIBUTING.md). Leaves out loading the model
+Covers turning ``WORKBOOK_THREADS``, ``WORKBOOK_N_BATCH`` and ``WORKBOOK_FLASH_ATTN`` (read
+from a mapping the caller passes, e.g. ``os.environ``) into keyword arguments for
+``llama_cpp.Llama``. The batch size decides how many prompt tokens llama.cpp reads per
+step: 512 (its default) reads a short prompt in one step with matrix products, 1 reads it
+token by token with other kernels. ``WORKBOOK_FLASH_ATTN=1`` computes attention with
+llama.cpp's fused flash-attention kernel instead of the plain one. Both change the
+floating-point sums, the way another CPU does. Measured by ``scripts/shake.py`` (40 short
+prompts, 24 greedy tokens, one thread): greedy text differs from the default's in 24 with
+``WORKBOOK_N_BATCH=1`` (1.32x the time) and in 24 with ``WORKBOOK_FLASH_ATTN=1`` (0.89x
+the time), while 1 or 2 threads give bit-identical logits.
+Tests use flash attention to run the live suite under a second, numerically different
+configuration (see CONTRIBUTING.md). Leaves out loading the model
 (``helpers.local.model``) and every setting that changes what the model may say
 (context size, sampling).
-
-Used in lessons: none (machinery).
 """
 
 from __future__ import annotations
@@ -48,12 +50,17 @@ def _positive(settings: Mapping[str, str], name: str) -> int | None:
     return value
 
 
-def llama_kwargs(settings: Mapping[str, str], cpu_count: int | None) -> dict[str, int]:
-    """``n_threads``, ``n_threads_batch``, ``n_batch`` and ``n_ubatch`` for ``Llama(...)``.
+def llama_kwargs(settings: Mapping[str, str], cpu_count: int | None) -> dict[str, int | bool]:
+    """``n_threads``, ``n_threads_batch``, ``n_batch``, ``n_ubatch`` and ``flash_attn`` for ``Llama(...)``.
 
     Threads: ``WORKBOOK_THREADS``, else :func:`_default_threads`. Batch: ``WORKBOOK_N_BATCH``,
     else 512; the physical batch (``n_ubatch``) follows it, as llama.cpp caps it anyway.
+    Flash attention: ``WORKBOOK_FLASH_ATTN`` is ``1`` (on) or ``0`` (off, the default).
     """
     threads = _positive(settings, "WORKBOOK_THREADS") or _default_threads(cpu_count)
     batch = _positive(settings, "WORKBOOK_N_BATCH") or DEFAULT_N_BATCH
-    return {"n_threads": threads, "n_threads_batch": threads, "n_batch": batch, "n_ubatch": batch}
+    flash = (settings.get("WORKBOOK_FLASH_ATTN") or "").strip() or "0"
+    if flash not in ("0", "1"):
+        raise ConfigError(f"WORKBOOK_FLASH_ATTN must be 1 (on) or 0 (off), not {flash!r}.")
+    return {"n_threads": threads, "n_threads_batch": threads, "n_batch": batch, "n_ubatch": batch,
+            "flash_attn": flash == "1"}

@@ -12,6 +12,7 @@ import json
 import math
 from collections import Counter
 
+import jsonschema
 import openai
 import pytest
 from pydantic import BaseModel
@@ -396,17 +397,24 @@ def test_json_object_needs_the_word_json(client, model, ask):
 
 
 @pytest.mark.live
-@pytest.mark.parametrize("seed", [None, 3])
-def test_json_schema_content_validates(client, model, ask, seed):
-    kw = {"temperature": 0} if seed is None else {"seed": seed}
+def test_json_schema_content_validates(client, model, ask):
+    """The grammar keeps every answer on the schema; it cannot make the model close a string,
+    so an answer may also be cut by the limit. Measured, these 8 choices at 40 tokens: 6
+    finished by default, 5 with flash attention, 5 with a prompt batch of 1 (which ones
+    depends on the floating-point paths). So: every finished
+    answer validates, every other one was cut at exactly the limit, and at least 2 of 8
+    finished (about 1 in 800 runs would have fewer if each finishes with p = 0.7)."""
     resp = client.chat.completions.create(
-        model=model, messages=ask("Name a city and its country."), max_completion_tokens=40,
+        model=model, messages=ask("Name a city and its country."), max_completion_tokens=40, n=8, seed=0,
         response_format={"type": "json_schema",
-                         "json_schema": {"name": "place", "strict": True, "schema": CITY_SCHEMA}}, **kw)
-    assert resp.choices[0].finish_reason == "stop"
-    data = json.loads(content(resp))
-    assert set(data) == {"city", "country"}
-    assert isinstance(data["city"], str) and isinstance(data["country"], str)
+                         "json_schema": {"name": "place", "strict": True, "schema": CITY_SCHEMA}})
+    finished = [c for c in resp.choices if c.finish_reason == "stop"]
+    assert all(c.finish_reason == "length" for c in resp.choices if c not in finished)
+    assert len(finished) >= 2, [c.message.content for c in resp.choices]
+    for choice in finished:
+        data = json.loads(choice.message.content)
+        jsonschema.validate(data, CITY_SCHEMA)
+        assert isinstance(data["city"], str) and isinstance(data["country"], str)
 
 
 @pytest.mark.live

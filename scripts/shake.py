@@ -1,0 +1,64 @@
+"""How much a numerical setting of the local model changes its greedy text, and its speed.
+
+Loads the embedded model once per configuration (settings as ``WORKBOOK_*`` variables
+would give them, through ``helpers.local.numerics.llama_kwargs``; one thread), reads the
+same 40 short chat prompts and generates 24 greedy tokens for each, then prints, per
+configuration, the time and how many of the 40 texts differ from the default's. This is
+the evidence that ``make test``'s shaken configuration (``SHAKEN`` in the Makefile) really
+changes what the model says, as another CPU would. Leaves out sampling and the
+OpenAI-compatible layer (it drives ``Llama.generate`` directly).
+
+    .venv/bin/python scripts/shake.py                       # default, flash attention, batch 1
+    .venv/bin/python scripts/shake.py WORKBOOK_N_BATCH=2    # any setting against the default
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+from helpers.local.model import N_CTX, gguf_path
+from helpers.local.numerics import llama_kwargs
+from helpers.local.prompt import prompt_tokens
+
+QUESTIONS = ["What is an API, in one sentence?", "Name three colours.", "Why is the sky blue?",
+             "Write a haiku about rain.", "What is 12 times 7?", "Give me a tip for studying.", "What is Python?",
+             "Describe a cat.", "Who wrote Hamlet?", "What is the capital of France?"]
+SYSTEMS = ["You are a concise assistant.", "Answer briefly.", "You are a pirate.", "You are a helpful teacher."]
+PROMPTS = [[{"role": "system", "content": s}, {"role": "user", "content": q}] for s in SYSTEMS for q in QUESTIONS]
+TOKENS = 24
+END = (0, 1, 2)  # <|endoftext|>, <|im_start|>, <|im_end|>
+
+
+def greedy_texts(settings: dict[str, str]) -> tuple[float, list[str]]:
+    """(seconds, the greedy text of every prompt) under ``settings``, one thread."""
+    from llama_cpp import Llama
+
+    llm = Llama(model_path=str(gguf_path()), n_ctx=N_CTX, verbose=False,
+                **llama_kwargs({"WORKBOOK_THREADS": "1", **settings}, 1))
+    texts, started = [], time.perf_counter()
+    for messages in PROMPTS:
+        llm.reset()
+        tokens: list[int] = []
+        for token in llm.generate(prompt_tokens(llm, messages), top_k=1, temp=0.0, reset=True):
+            if token in END or len(tokens) >= TOKENS:
+                break
+            tokens.append(token)
+        texts.append(llm.detokenize(tokens).decode("utf-8", errors="ignore"))
+    return time.perf_counter() - started, texts
+
+
+def main(argv: list[str]) -> int:
+    configs = [a for a in argv if "=" in a] or ["WORKBOOK_FLASH_ATTN=1", "WORKBOOK_N_BATCH=1"]
+    base_s, base = greedy_texts({})
+    print(f"{'default':24s} {base_s:6.1f} s  1.00x   differ: 0/{len(base)}")
+    for config in configs:
+        name, value = config.split("=", 1)
+        seconds, texts = greedy_texts({name: value})
+        differ = sum(a != b for a, b in zip(texts, base, strict=True))
+        print(f"{config:24s} {seconds:6.1f} s  {seconds / base_s:.2f}x   differ: {differ}/{len(base)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
