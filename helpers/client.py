@@ -23,7 +23,7 @@ import openai
 from helpers import provenance
 from helpers.errors import ConfigError, WorkbookError, short_message
 from helpers.recordings import REPO_ROOT, RecordingStore
-from helpers.replay import AsyncReplayTransport, ReplayTransport
+from helpers.replay import ReplayTransport
 from helpers.secrets import credentials, mask_url
 from helpers.settings import Settings, backend_reason, default_model, mask_key, resolve
 from helpers.translate import NOTE, MirrorMaxTokens, needed
@@ -88,8 +88,7 @@ def _build(asynchronous: bool, backend: str | None, replay: str | None, scope: s
     else:
         inner = _remote(httpx2.AsyncHTTPTransport() if asynchronous else httpx2.HTTPTransport(), settings,
                         mirror_max_tokens)
-    replaying = AsyncReplayTransport if asynchronous else ReplayTransport
-    transport = replaying(inner, settings.replay, store, base_path, secrets)
+    transport = ReplayTransport(inner, settings.replay, store, base_path, secrets)
     for wrapper in ([wrap] if callable(wrap) else list(wrap or [])):
         transport = wrapper(transport)
     if asynchronous:

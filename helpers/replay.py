@@ -40,7 +40,7 @@ from helpers.recordings import KEPT_HEADERS, RecordingStore, request_key
 from helpers.secrets import scrub
 from helpers.settings import resolve_replay
 
-__all__ = ["reset_counters", "ReplayTransport", "AsyncReplayTransport", "replay_mode"]
+__all__ = ["reset_counters", "ReplayTransport", "replay_mode"]
 
 _COUNTS: dict[str, int] = defaultdict(int)
 # Per notebook cell: (the cell run it belongs to, the indices its calls got in that run,
@@ -120,7 +120,7 @@ def _served(stored: dict, source: str) -> httpx2.Response:
 
 
 class _Replay:
-    """The decisions shared by the sync and async transports."""
+    """The decisions shared by the sync and async paths of ReplayTransport."""
 
     def __init__(self, mode: str, store: RecordingStore, base_path: str, secrets: list[str]):
         self.mode, self.store, self.base_path, self.secrets = mode, store, base_path.rstrip("/"), secrets
@@ -170,6 +170,19 @@ class _Replay:
     def done(started: float, failed: bool = False) -> None:
         provenance.live_finished(time.perf_counter() - started, failed)
 
+    def answer(self, response: httpx2.Response, raw: bytes | None, where: tuple[str, dict, int], started: float,
+               tee: type[TeeStream] | type[AsyncTeeStream]) -> httpx2.Response:
+        """The live answer handed back: read whole (``raw``) and kept now, or a stream that
+        ``tee`` keeps once it has been read to the end (and that ends the call's timing)."""
+        headers = plain_headers(response)
+        if raw is not None:
+            self.done(started, failed=response.status_code >= 400)
+            self.after(*where, response, raw)
+            return httpx2.Response(response.status_code, headers=headers, content=raw)
+        return httpx2.Response(response.status_code, headers=headers,
+                               stream=tee(response, lambda body: self.after(*where, response, body),
+                                          lambda: self.done(started)))
+
     @staticmethod
     def _miss_message(stored: dict, key: str) -> str:
         body = stored.get("body") or {}
@@ -189,10 +202,12 @@ class _Replay:
 
 
 class ReplayTransport(WrapperTransport):
-    """Sync record/replay transport around ``inner`` (the local model or real HTTP)."""
+    """Record/replay around ``inner`` (the local model or real HTTP), for a sync or an async
+    client (as httpx's MockTransport): the two ``handle`` methods differ only in how they
+    read, and share everything else through ``_Replay``."""
 
-    def __init__(self, inner: httpx2.BaseTransport, mode: str, store: RecordingStore,
-                 base_path: str = "", secrets: list[str] | None = None):
+    def __init__(self, inner: httpx2.BaseTransport | httpx2.AsyncBaseTransport | None, mode: str,
+                 store: RecordingStore, base_path: str = "", secrets: list[str] | None = None):
         super().__init__(inner)
         self.logic = _Replay(mode, store, base_path, secrets or [])
 
@@ -204,30 +219,11 @@ class ReplayTransport(WrapperTransport):
         started = self.logic.live()
         try:
             response = self.inner.handle_request(request)
-            if not is_stream(response):
-                raw = response.read()
+            raw = None if is_stream(response) else response.read()
         except BaseException:
             self.logic.done(started, failed=True)
             raise
-        if not is_stream(response):
-            self.logic.done(started, failed=response.status_code >= 400)
-            self.logic.after(key, stored, n, response, raw)
-            return httpx2.Response(response.status_code, headers=plain_headers(response), content=raw)
-
-        def complete(raw: bytes) -> None:
-            self.logic.after(key, stored, n, response, raw)
-
-        return httpx2.Response(response.status_code, headers=plain_headers(response),
-                               stream=TeeStream(response, complete, lambda: self.logic.done(started)))
-
-
-class AsyncReplayTransport(WrapperTransport):
-    """Async twin of ReplayTransport."""
-
-    def __init__(self, inner: httpx2.AsyncBaseTransport, mode: str, store: RecordingStore,
-                 base_path: str = "", secrets: list[str] | None = None):
-        super().__init__(inner)
-        self.logic = _Replay(mode, store, base_path, secrets or [])
+        return self.logic.answer(response, raw, (key, stored, n), started, TeeStream)
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         await request.aread()
@@ -237,28 +233,18 @@ class AsyncReplayTransport(WrapperTransport):
         started = self.logic.live()
         try:
             response = await self.inner.handle_async_request(request)
-            if not is_stream(response):
-                raw = await response.aread()
+            raw = None if is_stream(response) else await response.aread()
         except BaseException:
             self.logic.done(started, failed=True)
             raise
-        if not is_stream(response):
-            self.logic.done(started, failed=response.status_code >= 400)
-            self.logic.after(key, stored, n, response, raw)
-            return httpx2.Response(response.status_code, headers=plain_headers(response), content=raw)
-
-        def complete(raw: bytes) -> None:
-            self.logic.after(key, stored, n, response, raw)
-
-        return httpx2.Response(response.status_code, headers=plain_headers(response),
-                               stream=AsyncTeeStream(response, complete, lambda: self.logic.done(started)))
+        return self.logic.answer(response, raw, (key, stored, n), started, AsyncTeeStream)
 
 
 def replay_mode(client: Any) -> str | None:
     """The replay mode of a client built by ``make_client`` (under any ``wrap=``), or None."""
     transport = getattr(getattr(client, "_client", None), "_transport", None)
     while isinstance(transport, WrapperTransport):  # wrappers (faults, cost meter...) sit above replay
-        if isinstance(transport, ReplayTransport | AsyncReplayTransport):
+        if isinstance(transport, ReplayTransport):
             return transport.logic.mode
         transport = transport.inner
     return None

@@ -296,3 +296,35 @@ def test_no_in_place_progress_for_a_live_client_inside_a_strict_run(store, monke
     monkeypatch.setenv("WORKBOOK_REPLAY", "auto")
     ask(client_over(FakeBackend(), "off", store))
     assert seen == [True, False]
+
+
+def async_client_over(backend, mode: str, store: RecordingStore) -> openai.AsyncOpenAI:
+    transport = ReplayTransport(httpx2.MockTransport(backend), mode, store, "/v1", [FAKE_KEY])
+    return openai.AsyncOpenAI(api_key=FAKE_KEY, base_url="http://fake.test/v1", max_retries=0,
+                              http_client=openai.DefaultAsyncHttpxClient(transport=transport))
+
+
+def whole_stream(request: httpx2.Request) -> httpx2.Response:
+    """FakeBackend's answers, a stream sent as one body (readable by a sync or an async client)."""
+    response = FakeBackend()(request)
+    return httpx2.Response(response.status_code, headers=response.headers, content=response.read())
+
+
+def test_one_transport_serves_an_async_client_and_its_recordings_replay_to_a_sync_one(store):
+    import asyncio
+
+    async def record() -> tuple[str, str]:
+        client = async_client_over(whole_stream, "record", store)
+        plain = await client.chat.completions.create(model="fake", messages=MESSAGES)
+        stream = await client.chat.completions.create(model="fake", messages=MESSAGES, stream=True)
+        text = "".join([c.choices[0].delta.content async for c in stream])
+        return plain.choices[0].message.content, text
+
+    assert asyncio.run(record()) == ("answer 1", "part0 part1 part2 ")
+    reset_counters()
+    offline = FakeBackend()
+    replayer = client_over(offline, "strict", store)
+    assert ask(replayer) == "answer 1"
+    chunks = replayer.chat.completions.create(model="fake", messages=MESSAGES, stream=True)
+    assert "".join(c.choices[0].delta.content for c in chunks) == "part0 part1 part2 "
+    assert offline.calls == 0

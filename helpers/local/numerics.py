@@ -14,6 +14,8 @@ Tests use flash attention to run the live suite under a second, numerically diff
 configuration (see CONTRIBUTING.md). Leaves out loading the model
 (``helpers.local.model``) and every setting that changes what the model may say
 (context size, sampling).
+
+Used in lessons: none (machinery).
 """
 
 from __future__ import annotations
