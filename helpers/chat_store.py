@@ -16,13 +16,14 @@ Used in lessons: 20.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from helpers.settings import chats_dir
 
 __all__ = ["default_path", "ChatStore"]
 
@@ -31,11 +32,7 @@ BUSY_TIMEOUT = 30.0  # seconds a writer waits for another process's transaction
 
 def default_path(name: str = "chat") -> Path:
     """``<name>.sqlite`` in the git-ignored ``.cache/chats`` (beside ``WORKBOOK_CACHE`` when set)."""
-    from helpers.recordings import REPO_ROOT
-
-    cache = os.environ.get("WORKBOOK_CACHE")
-    base = Path(cache).parent if cache else REPO_ROOT / ".cache"
-    return base / "chats" / f"{name}.sqlite"
+    return chats_dir() / f"{name}.sqlite"
 
 
 SCHEMA = """

@@ -22,10 +22,10 @@ import openai
 
 from helpers import provenance
 from helpers.errors import ConfigError, WorkbookError, short_message
-from helpers.recordings import REPO_ROOT, RecordingStore
+from helpers.recordings import RecordingStore
 from helpers.replay import ReplayTransport
 from helpers.secrets import credentials, mask_url
-from helpers.settings import Settings, backend_reason, default_model, mask_key, resolve
+from helpers.settings import REPO_ROOT, Settings, backend_reason, default_model, mask_key, resolve
 from helpers.translate import NOTE, MirrorMaxTokens, needed
 
 __all__ = [

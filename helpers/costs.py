@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from helpers.settings import PRICES_PATH
+
 __all__ = ["PRICES_PATH", "Price", "PriceTable", "load_prices", "price_call"]
 
-PRICES_PATH = Path(__file__).resolve().parent.parent / "data" / "prices.json"
 _SNAPSHOT = re.compile(r"-\d{4}-\d{2}-\d{2}$")
 
 

@@ -34,6 +34,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from helpers.errors import CorruptRecordingError
 from helpers.secrets import SECRET_PATTERN, scrub, scrub_json, secret_name
+from helpers.settings import recordings_dir, replay_cache_dir
 
 try:
     import fcntl
@@ -41,13 +42,12 @@ except ImportError:  # pragma: no cover - not POSIX: one process at a time
     fcntl = None  # type: ignore[assignment]
 
 __all__ = [
-    "RecordingStore", "request_key", "canonical", "clean_query", "scrub", "SECRET_PATTERN", "REPO_ROOT", "KEPT_HEADERS",
+    "RecordingStore", "request_key", "canonical", "clean_query", "scrub", "SECRET_PATTERN", "KEPT_HEADERS",
 ]
 
 FORMAT = 1
 # Parsed files by path, with the inode/mtime/size they were read at (a rewrite invalidates).
 _PARSED: dict[Path, tuple[tuple[int, int, int], list[dict]]] = {}
-REPO_ROOT = Path(__file__).resolve().parent.parent
 # Response headers worth keeping; everything else (cookies, organisation, project) is dropped.
 KEPT_HEADERS = {
     "content-type", "x-request-id", "openai-processing-ms", "openai-version", "retry-after",
@@ -64,16 +64,6 @@ STALE_SECONDS = 60  # a temp file this old, or whose writer is dead, is a killed
 LOCK_NAME = ".tmp-lock"  # one per folder; git-ignored with the temp files (.tmp-*)
 _TEMP = re.compile(r"\.tmp-(?:(\d+)-)?[^/]*\.json$")
 _THREAD_LOCK = threading.Lock()  # where there is no fcntl
-
-
-def _default_root() -> Path:
-    """``WORKBOOK_RECORDINGS`` or the repository's ``data/recordings``."""
-    return Path(os.environ.get("WORKBOOK_RECORDINGS") or REPO_ROOT / "data" / "recordings")
-
-
-def _default_cache() -> Path:
-    """``WORKBOOK_CACHE`` or the git-ignored ``.cache/replay`` (auto mode's live answers)."""
-    return Path(os.environ.get("WORKBOOK_CACHE") or REPO_ROOT / ".cache" / "replay")
 
 
 def canonical(value: Any) -> Any:
@@ -285,8 +275,8 @@ class RecordingStore:
     """Committed recordings under ``root`` plus an optional local cache directory."""
 
     def __init__(self, root: Path | None = None, cache: Path | None = None, scope: str = "misc"):
-        self.root = Path(root) if root else _default_root()
-        self.cache = Path(cache) if cache else _default_cache()
+        self.root = Path(root) if root else recordings_dir()
+        self.cache = Path(cache) if cache else replay_cache_dir()
         self.scope = re.sub(r"[^A-Za-z0-9_.-]", "_", scope) or "misc"
         self._index: dict[str, Path] | None = None
 

@@ -1,8 +1,12 @@
-"""The workbook's settings: which backend, which replay mode, which model.
+"""The workbook's settings: which backend, which replay mode, which model, which files.
 
 Covers reading ``WORKBOOK_BACKEND``, ``WORKBOOK_REPLAY``, ``WORKBOOK_MODEL``,
 ``OPENAI_API_KEY`` and ``OPENAI_BASE_URL`` with explicit arguments taking precedence,
-and masking keys for display. Leaves out building clients (see ``helpers.client``).
+masking keys for display, and every file location the package reads or writes: the
+committed data (``data/recordings``, ``data/prices.json``, ``data/endpoints.json``), the
+lessons, and the git-ignored ``.cache`` (``WORKBOOK_RECORDINGS`` and ``WORKBOOK_CACHE``
+move the two replay folders; the chats sit beside the cache). Leaves out building clients
+(see ``helpers.client``) and the local model's numerical settings (``helpers.local.numerics``).
 
 Used in lessons: all.
 """
@@ -11,12 +15,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from helpers.errors import ConfigError
 
 __all__ = [
     "DEFAULT_OPENAI_MODEL", "LOCAL_MODEL_ID", "LOCAL_BASE_URL", "Settings", "resolve_backend", "backend_reason",
     "resolve_replay", "default_model", "resolve", "mask_key",
+    "REPO_ROOT", "NOTEBOOKS", "PRICES_PATH", "ENDPOINTS_PATH", "recordings_dir", "replay_cache_dir", "chats_dir",
 ]
 
 BACKENDS = ("local", "openai")
@@ -30,6 +36,28 @@ DEFAULT_OPENAI_MODEL = "gpt-5.4-mini"
 LOCAL_MODEL_ID = "SmolLM2-135M-Instruct"
 LOCAL_BASE_URL = "http://local.workbook/v1"
 DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
+
+# Every file location, in one place.
+REPO_ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO_ROOT / "notebooks"
+PRICES_PATH = REPO_ROOT / "data" / "prices.json"
+ENDPOINTS_PATH = REPO_ROOT / "data" / "endpoints.json"
+
+
+def recordings_dir() -> Path:
+    """``WORKBOOK_RECORDINGS`` or the repository's ``data/recordings`` (committed answers)."""
+    return Path(os.environ.get("WORKBOOK_RECORDINGS") or REPO_ROOT / "data" / "recordings")
+
+
+def replay_cache_dir() -> Path:
+    """``WORKBOOK_CACHE`` or the git-ignored ``.cache/replay`` (auto mode's live answers)."""
+    return Path(os.environ.get("WORKBOOK_CACHE") or REPO_ROOT / ".cache" / "replay")
+
+
+def chats_dir() -> Path:
+    """The git-ignored ``.cache/chats`` (beside ``WORKBOOK_CACHE`` when that is set)."""
+    cache = os.environ.get("WORKBOOK_CACHE")
+    return (Path(cache).parent if cache else REPO_ROOT / ".cache") / "chats"
 
 
 @dataclass(frozen=True)

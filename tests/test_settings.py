@@ -80,3 +80,24 @@ def test_mask_key(key, shown):
     assert mask_key(key) == shown
     if key and len(key) > 12:
         assert key[4:-4] not in mask_key(key)
+
+
+def test_every_file_location_comes_from_settings(monkeypatch, tmp_path):
+    from helpers import settings
+    from helpers.chat_store import default_path
+    from helpers.costs import PRICES_PATH
+    from helpers.recordings import RecordingStore
+
+    monkeypatch.delenv("WORKBOOK_RECORDINGS")
+    monkeypatch.delenv("WORKBOOK_CACHE")
+    root = settings.REPO_ROOT
+    assert (root / "pyproject.toml").is_file() and settings.NOTEBOOKS.is_dir()
+    assert settings.recordings_dir() == root / "data" / "recordings"
+    assert settings.replay_cache_dir() == root / ".cache" / "replay"
+    assert default_path("x") == root / ".cache" / "chats" / "x.sqlite"
+    assert PRICES_PATH == settings.PRICES_PATH and PRICES_PATH.is_file() and settings.ENDPOINTS_PATH.is_file()
+    monkeypatch.setenv("WORKBOOK_RECORDINGS", str(tmp_path / "rec"))
+    monkeypatch.setenv("WORKBOOK_CACHE", str(tmp_path / "c" / "replay"))
+    store = RecordingStore()
+    assert (store.root, store.cache) == (tmp_path / "rec", tmp_path / "c" / "replay")
+    assert default_path("x") == tmp_path / "c" / "chats" / "x.sqlite"

@@ -30,12 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from helpers import settings
+
 __all__ = [
     "COLOURS", "Result", "Exercise", "exercise", "check", "hint", "Solution", "solution", "Progress", "progress",
     "all_exercises",
 ]
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent.parent / "notebooks"
+NOTEBOOKS = settings.NOTEBOOKS
 CHECK_CALL = re.compile(r"""\bcheck\(\s*["'](\d\d\.\d+)["']""")
 LESSON = re.compile(r"^(\d\d)(?:_|$)")
 COLOURS = {True: ("#22863a", "#e6ffed"), False: ("#b08800", "#fff8e1")}  # text, background

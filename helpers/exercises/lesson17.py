@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import openai
 
 from helpers.exercises import Result, exercise
 from helpers.fake_client import completion, usage
+from helpers.settings import ENDPOINTS_PATH
 
 __all__ = ["client_for", "probe_limit"]
 
-ENDPOINTS = json.loads((Path(__file__).resolve().parents[2] / "data" / "endpoints.json").read_text())["endpoints"]
+ENDPOINTS = json.loads(ENDPOINTS_PATH.read_text())["endpoints"]
 
 
 @exercise("17.1", "Return openai.OpenAI(base_url=endpoint['base_url'], api_key=api_key), but first raise "
