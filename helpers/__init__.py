@@ -15,6 +15,33 @@ Re-exported here (everything else is imported from its own module, e.g.
 - ``WorkbookError``, ``ConfigError``, ``ReplayMissError``, ``CorruptRecordingError``,
   ``LocalModelError`` from ``helpers.errors``
 
+The parts, from the bottom up (a lesson may import any name in a module's ``__all__``;
+``tests/repo/test_public_surface.py`` holds them to it):
+
+``settings``, ``errors``, ``secrets``
+    every setting and file location; the errors a learner sees; finding and masking keys.
+``client``
+    ``make_client`` and ``make_async_client`` over one builder (``store=``, ``wrap=``).
+``recordings``, ``replay``, ``_http``
+    the recording store, when to replay (one transport for sync and async), and the
+    transport plumbing every wrapper shares (wrapper base, tee streams, SSE).
+``faults``, ``cost_meter``, ``translate``
+    wrappers on that plumbing: injected HTTP faults, a spending meter, the
+    ``max_tokens`` rename for servers that lack ``max_completion_tokens``.
+``local/``
+    the embedded OpenAI-compatible backend (model, prompt, sampling, generate, validate,
+    limits, schema, chat, transport, serve), reached like any server through a transport.
+the lesson toolkit
+    ``messages``, ``conversation``, ``streaming``, ``tools``, ``structured``, ``tokens``,
+    ``costs``, ``truncation``, ``probes``, ``features``, ``sdkdocs``, ``model_catalog``,
+    ``textstats``, ``use_cases``: each docstring ends with the lessons that use it.
+the notebook views
+    ``views``, ``provenance``, ``activity``, ``live_view``, ``sliders``, ``explorer``,
+    ``explorer_view``, ``logprob_view``, ``chat_widget``, ``chatbot``, ``chat_store``.
+``exercises/``, ``fake_client``
+    each lesson's checks (``check``, ``hint``, ``solution``), and the hand-built SDK
+    objects they and the tests use.
+
 Used in lessons: all.
 """
 

@@ -287,3 +287,12 @@ def test_the_lesson_census_reads_imports_the_front_door_and_python_dash_m():
     assert sorted(reads) == [("helpers.use_cases", "summarise"), ("helpers.views", "main")]
     assert expected_line(set()) == "Used in lessons: none (machinery)."
     assert expected_line({"13", "04"}) == "Used in lessons: 04, 13."
+
+
+def test_the_front_door_maps_every_module_of_the_package():
+    import helpers
+
+    named = set(re.findall(r"``(\w+/?)``", helpers.__doc__))
+    modules = {p.stem for p in (ROOT / "helpers").glob("*.py") if p.stem != "__init__"}
+    packages = {f"{p.parent.name}/" for p in (ROOT / "helpers").glob("*/__init__.py")}
+    assert sorted((modules | packages) - named) == [], "name each module in helpers/__init__.py's map of the parts"
