@@ -21,7 +21,7 @@ from typing import Any
 from helpers.messages import assistant_message
 from helpers.tokens import count_messages
 
-__all__ = ["SUMMARY_PREFIX", "reply_message", "split_turns", "Conversation"]
+__all__ = ["SUMMARY_PREFIX", "split_turns", "Conversation"]
 
 INSTRUCTION_ROLES = ("system", "developer")
 SUMMARY_PREFIX = "Summary of the earlier conversation: "
@@ -30,7 +30,6 @@ SUMMARY_SYSTEM = "You are a helpful assistant."
 SUMMARY_REQUEST = "Summarize the following conversation in one or two sentences."
 
 Counter = Callable[[list[dict]], int]
-reply_message = assistant_message  # the name this module used before helpers.messages
 
 
 def split_turns(messages: list[dict]) -> tuple[list[dict], list[list[dict]]]:

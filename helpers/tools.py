@@ -23,7 +23,7 @@ import jsonschema
 
 from helpers.messages import assistant_message, tool_call_parts
 
-__all__ = ["tool_schema", "ToolArgumentError", "Toolbox", "named", "assistant_message", "LoopResult", "run_tool_loop"]
+__all__ = ["tool_schema", "ToolArgumentError", "Toolbox", "named", "LoopResult", "run_tool_loop"]
 
 JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean"}
 

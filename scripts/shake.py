@@ -3,7 +3,9 @@
 Loads the embedded model once per configuration (settings as ``WORKBOOK_*`` variables
 would give them, through ``helpers.local.numerics.llama_kwargs``; one thread), reads the
 same 40 short chat prompts and generates 24 greedy tokens for each, then prints, per
-configuration, the time and how many of the 40 texts differ from the default's. This is
+configuration, the time and how many of the 40 texts differ from the default's. Each
+configuration runs twice, in mirrored order (default, A, B, B, A, default), so a drift in
+the machine's load weighs on every side alike; the time is the sum of both runs. This is
 the evidence that ``make test``'s shaken configuration (``SHAKEN`` in the Makefile) really
 changes what the model says, as another CPU would. Leaves out sampling and the
 OpenAI-compatible layer (it drives ``Llama.generate`` directly).
@@ -17,6 +19,7 @@ from __future__ import annotations
 import sys
 import time
 
+from helpers.local.generate import END_TOKENS
 from helpers.local.model import N_CTX, gguf_path
 from helpers.local.numerics import llama_kwargs
 from helpers.local.prompt import prompt_tokens
@@ -27,21 +30,23 @@ QUESTIONS = ["What is an API, in one sentence?", "Name three colours.", "Why is 
 SYSTEMS = ["You are a concise assistant.", "Answer briefly.", "You are a pirate.", "You are a helpful teacher."]
 PROMPTS = [[{"role": "system", "content": s}, {"role": "user", "content": q}] for s in SYSTEMS for q in QUESTIONS]
 TOKENS = 24
-END = (0, 1, 2)  # <|endoftext|>, <|im_start|>, <|im_end|>
 
 
-def greedy_texts(settings: dict[str, str]) -> tuple[float, list[str]]:
-    """(seconds, the greedy text of every prompt) under ``settings``, one thread."""
+def _model(settings: dict[str, str]):
     from llama_cpp import Llama
 
-    llm = Llama(model_path=str(gguf_path()), n_ctx=N_CTX, verbose=False,
-                **llama_kwargs({"WORKBOOK_THREADS": "1", **settings}, 1))
+    return Llama(model_path=str(gguf_path()), n_ctx=N_CTX, verbose=False,
+                 **llama_kwargs({"WORKBOOK_THREADS": "1", **settings}, 1))
+
+
+def greedy_texts(llm) -> tuple[float, list[str]]:
+    """(seconds, the greedy text of every prompt) on ``llm``."""
     texts, started = [], time.perf_counter()
     for messages in PROMPTS:
         llm.reset()
         tokens: list[int] = []
         for token in llm.generate(prompt_tokens(llm, messages), top_k=1, temp=0.0, reset=True):
-            if token in END or len(tokens) >= TOKENS:
+            if token in END_TOKENS or len(tokens) >= TOKENS:
                 break
             tokens.append(token)
         texts.append(llm.detokenize(tokens).decode("utf-8", errors="ignore"))
@@ -49,14 +54,19 @@ def greedy_texts(settings: dict[str, str]) -> tuple[float, list[str]]:
 
 
 def main(argv: list[str]) -> int:
-    configs = [a for a in argv if "=" in a] or ["WORKBOOK_FLASH_ATTN=1", "WORKBOOK_N_BATCH=1"]
-    base_s, base = greedy_texts({})
-    print(f"{'default':24s} {base_s:6.1f} s  1.00x   differ: 0/{len(base)}")
+    configs = ["default"] + ([a for a in argv if "=" in a] or ["WORKBOOK_FLASH_ATTN=1", "WORKBOOK_N_BATCH=1"])
+    models = {c: _model({} if c == "default" else dict([c.split("=", 1)])) for c in configs}
+    seconds: dict[str, float] = dict.fromkeys(configs, 0.0)
+    texts: dict[str, list[str]] = {}
+    for config in configs + configs[::-1]:  # mirrored: default, A, B, B, A, default
+        spent, got = greedy_texts(models[config])
+        seconds[config] += spent
+        assert texts.setdefault(config, got) == got, f"{config}: two runs gave different greedy text"
+    base = texts["default"]
     for config in configs:
-        name, value = config.split("=", 1)
-        seconds, texts = greedy_texts({name: value})
-        differ = sum(a != b for a, b in zip(texts, base, strict=True))
-        print(f"{config:24s} {seconds:6.1f} s  {seconds / base_s:.2f}x   differ: {differ}/{len(base)}")
+        differ = sum(a != b for a, b in zip(texts[config], base, strict=True))
+        print(f"{config:24s} {seconds[config]:6.1f} s  {seconds[config] / seconds['default']:.2f}x   "
+              f"differ: {differ}/{len(base)}")
     return 0
 
 

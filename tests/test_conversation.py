@@ -8,8 +8,9 @@ import httpx2
 import openai
 import pytest
 
-from helpers.conversation import SUMMARY_PREFIX, Conversation, reply_message, split_turns
+from helpers.conversation import SUMMARY_PREFIX, Conversation, split_turns
 from helpers.fake_client import completion
+from helpers.messages import assistant_message
 from helpers.tokens import count_messages
 
 
@@ -106,9 +107,9 @@ def test_the_request_carries_the_whole_history():
     assert conv.messages[-1] == {"role": "assistant", "content": "ok"}
 
 
-def test_reply_message_keeps_tool_calls_and_drops_sdk_extras():
+def test_the_reply_keeps_tool_calls_and_drops_sdk_extras():
     msg = completion(None, tool_calls=[("f", "{}")]).choices[0].message  # refusal and annotations too
-    assert reply_message(msg) == {"role": "assistant", "content": None, "tool_calls": [
+    assert assistant_message(msg) == {"role": "assistant", "content": None, "tool_calls": [
         {"id": "call_0", "type": "function", "function": {"name": "f", "arguments": "{}"}}]}
 
 

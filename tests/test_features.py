@@ -7,6 +7,7 @@ import openai
 import pytest
 
 from helpers import features
+from helpers.fake_client import usage as fake_usage
 from helpers.features import MARK, NotReported, needs, reported
 
 
@@ -60,7 +61,7 @@ def test_on_the_local_backend_nothing_is_caught(monkeypatch):
 
 
 def test_an_optional_field_reads_as_the_sdk_types_it():
-    usage = openai.types.CompletionUsage(prompt_tokens=3, completion_tokens=2, total_tokens=5)
+    usage = fake_usage(3, 2)  # no details: a server that leaves them out
     missing = reported(usage, "completion_tokens_details.reasoning_tokens")
     assert isinstance(missing, NotReported) and not missing
     assert f"{missing}" == "not reported by this server (completion_tokens_details)"
@@ -68,7 +69,7 @@ def test_an_optional_field_reads_as_the_sdk_types_it():
 
 
 def test_using_a_missing_field_inside_needs_is_one_line(remote, capsys):
-    usage = openai.types.CompletionUsage(prompt_tokens=3, completion_tokens=2, total_tokens=5)
+    usage = fake_usage(3, 2)  # no details: a server that leaves them out
     with needs("usage details"):
         reported(usage, "completion_tokens_details").reasoning_tokens  # noqa: B018
     assert "this server does not report completion_tokens_details" in capsys.readouterr().out

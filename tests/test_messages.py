@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from openai.types.chat import ChatCompletionMessage
 
-import helpers.conversation
-import helpers.tools
 from helpers.fake_client import chunk, completion, delta, tool_call_delta
 from helpers.messages import assistant_message, assistant_turn, tool_call_dict
 from helpers.streaming import collect
@@ -58,7 +56,3 @@ def test_a_streamed_reply_and_the_same_reply_whole_give_the_same_turn():
     text = [chunk([delta(role="assistant", content="")]), chunk([delta(content="Hi")]), chunk([delta(finish="stop")])]
     assert collect(text).message() == assistant_message(completion("Hi").choices[0].message)
 
-
-def test_the_old_names_are_this_function():
-    assert helpers.conversation.reply_message is assistant_message
-    assert helpers.tools.assistant_message is assistant_message

@@ -14,11 +14,11 @@ import pytest
 from openai.types.chat import ChatCompletion
 
 from helpers.fake_client import completion
+from helpers.messages import assistant_message
 from helpers.structured import strict_problems
 from helpers.tools import (
     ToolArgumentError,
     Toolbox,
-    assistant_message,
     named,
     run_tool_loop,
     tool_schema,

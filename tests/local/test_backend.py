@@ -382,12 +382,19 @@ def test_stream_with_n_and_logprobs(client, model, ask):
 
 @pytest.mark.live
 def test_json_object_content_parses(client, model, ask):
+    """JSON mode keeps every answer a JSON object; whether one closes within the limit is the
+    model's (and the CPU's) doing. So: every finished choice parses to a dict, every other
+    was cut by the limit, and at least 2 of 8 finished. Measured, these 8 choices at 40
+    tokens and temperature 0.5: 6 finished by default, 5 with flash attention, 6 with a
+    prompt batch of 1 (at temperature 1, only 3 or 4: too close to the bar)."""
     resp = client.chat.completions.create(model=model, messages=ask("Give a JSON object with a key 'color'."),
-                                          temperature=0, max_completion_tokens=40,
+                                          n=8, seed=0, temperature=0.5, max_completion_tokens=40,
                                           response_format={"type": "json_object"})
-    assert resp.choices[0].finish_reason == "stop"  # ended by itself, before the limit
-    assert resp.usage.completion_tokens < 40
-    assert isinstance(json.loads(content(resp)), dict)
+    finished = [c for c in resp.choices if c.finish_reason == "stop"]
+    assert all(c.finish_reason == "length" for c in resp.choices if c not in finished)
+    assert len(finished) >= 2, [c.message.content for c in resp.choices]
+    for choice in finished:
+        assert isinstance(json.loads(choice.message.content), dict)
 
 
 def test_json_object_needs_the_word_json(client, model, ask):
@@ -402,7 +409,7 @@ def test_json_schema_content_validates(client, model, ask):
     so an answer may also be cut by the limit. Measured, these 8 choices at 40 tokens: 6
     finished by default, 5 with flash attention, 5 with a prompt batch of 1 (which ones
     depends on the floating-point paths). So: every finished
-    answer validates, every other one was cut at exactly the limit, and at least 2 of 8
+    answer validates, every other one was cut by the limit (``length``), and at least 2 of 8
     finished (about 1 in 800 runs would have fewer if each finishes with p = 0.7)."""
     resp = client.chat.completions.create(
         model=model, messages=ask("Name a city and its country."), max_completion_tokens=40, n=8, seed=0,
