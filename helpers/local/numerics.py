@@ -8,7 +8,7 @@ token by token with other kernels. ``WORKBOOK_FLASH_ATTN=1`` computes attention 
 llama.cpp's fused flash-attention kernel instead of the plain one. Both change the
 floating-point sums, the way another CPU does. Measured by ``scripts/shake.py`` (40 short
 prompts, 24 greedy tokens, one thread): greedy text differs from the default's in 24 with
-``WORKBOOK_N_BATCH=1`` (1.32x the time) and in 24 with ``WORKBOOK_FLASH_ATTN=1`` (0.89x
+``WORKBOOK_N_BATCH=1`` (1.42x the time) and in 24 with ``WORKBOOK_FLASH_ATTN=1`` (0.88x
 the time), while 1 or 2 threads give bit-identical logits.
 Tests use flash attention to run the live suite under a second, numerically different
 configuration (see CONTRIBUTING.md). Leaves out loading the model
