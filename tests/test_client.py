@@ -7,7 +7,7 @@ import asyncio
 import openai
 import pytest
 
-from helpers import make_async_client, make_client, status
+from helpers import ConfigError, make_async_client, make_client, status
 from helpers.client import notebook_scope
 from helpers.settings import LOCAL_BASE_URL
 
@@ -160,3 +160,12 @@ def test_the_async_client_takes_a_store_and_wrappers(tmp_path, model, ask):
 
     assert asyncio.run(run()).choices[0].finish_reason in ("length", "stop")
     assert Counting.seen == 2 and len(list(mine.cache.glob("*.json"))) == 1  # auto: cached in the given store
+
+
+@pytest.mark.parametrize(("name", "raw"), [("WORKBOOK_FLASH_ATTN", "yes"), ("WORKBOOK_THREADS", "0"),
+                                           ("WORKBOOK_N_BATCH", "big")])
+def test_a_bad_numerical_setting_is_a_config_error_when_the_client_is_made(monkeypatch, name, raw):
+    """Not a 500 from the backend (retried by the SDK) at the first live call."""
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(ConfigError, match=name):
+        make_client("local")
