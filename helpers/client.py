@@ -82,10 +82,8 @@ def _build(asynchronous: bool, backend: str | None, replay: str | None, scope: s
     _install_short_tracebacks()
     provenance.install()
     if settings.backend == "local":
-        from helpers.local.numerics import llama_kwargs
         from helpers.local.transport import AsyncLocalTransport, LocalTransport
 
-        llama_kwargs(os.environ, os.cpu_count())  # a bad WORKBOOK_THREADS/_N_BATCH/_FLASH_ATTN: now, not a 500
         inner = (AsyncLocalTransport if asynchronous else LocalTransport)(settings.model)
     else:
         inner = _remote(httpx2.AsyncHTTPTransport() if asynchronous else httpx2.HTTPTransport(), settings,

@@ -97,7 +97,7 @@ def request_key(method: str, path: str, query: str, body: bytes) -> tuple[str, d
 
 
 def _stored_form(key: str, request: dict, responses: list[dict],
-                secrets: list[str] | None = None) -> dict:
+                 secrets: list[str] | None = None) -> dict:
     """What a file holds: the allow-listed fields only, every string scrubbed."""
     kept_request = {k: request[k] for k in REQUEST_FIELDS if k in request}
     if isinstance(kept_request.get("query"), str):

@@ -19,6 +19,7 @@ Used in lessons: none (machinery).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import AsyncIterator, Iterator
 
 import anyio
@@ -27,6 +28,7 @@ import httpx2
 from helpers.errors import LocalModelError
 from helpers.local.chat import Request, rand_id
 from helpers.local.model import MODEL_LOCK
+from helpers.local.numerics import llama_kwargs
 from helpers.local.validate import ApiError, validate
 from helpers.settings import LOCAL_MODEL_ID
 
@@ -129,10 +131,17 @@ def handle(request: httpx2.Request, model_id: str = LOCAL_MODEL_ID) -> httpx2.Re
     return routed if isinstance(routed, httpx2.Response) else _guarded(_answer, routed)
 
 
+def _check_numerics() -> None:
+    """A bad WORKBOOK_THREADS / _N_BATCH / _FLASH_ATTN is a ConfigError when a transport is
+    made (a client, a server), not a 500 at the first request that loads the model."""
+    llama_kwargs(os.environ, os.cpu_count())
+
+
 class LocalTransport(httpx2.BaseTransport):
     """Sync transport: ``httpx2.Client(transport=LocalTransport())``."""
 
     def __init__(self, model_id: str = LOCAL_MODEL_ID):
+        _check_numerics()
         self.model_id = model_id
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
@@ -173,6 +182,7 @@ class AsyncLocalTransport(httpx2.AsyncBaseTransport):
     model happens on the event loop, so the loop stays free and no thread is held idle."""
 
     def __init__(self, model_id: str = LOCAL_MODEL_ID):
+        _check_numerics()
         self.model_id = model_id
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
