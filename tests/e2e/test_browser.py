@@ -21,6 +21,7 @@ import browser_lab
 import nbformat
 import pytest
 from browser_lab import (
+    NOT_DIRTY,
     ROOT,
     SHOTS,
     STDERR,
@@ -29,6 +30,7 @@ from browser_lab import (
     new_page,
     running_lab,
     shoot,
+    wait_until,
 )
 
 LESSON = ROOT / "notebooks" / "04_temperature.ipynb"
@@ -83,17 +85,10 @@ def test_lesson_04_runs_in_chromium_and_the_slider_changes_the_text(lab):
         page.mouse.down()
         page.mouse.move(x + track["width"] / (options - 1), y, steps=5)  # one option to the right
         page.mouse.up()
-        page.wait_for_function(
-            "([el, old]) => el.innerText !== old",
-            arg=[view.element_handle(), text_before],
-            timeout=60_000,
-        )
+        wait_until(page, "([el, old]) => el.innerText !== old", [view.element_handle(), text_before])
         # the panel may draw the new title before its text: wait for its status line too
-        page.wait_for_function(
-            "el => el.querySelectorAll('.workbook-provenance').length > 1",
-            arg=view.element_handle(),
-            timeout=60_000,
-        )
+        wait_until(page, "el => el.querySelectorAll('.workbook-provenance').length > 1",
+                   view.element_handle())
 
         value_after = readout.inner_text()
         panels = [p.inner_text() for p in view.locator(":scope > div > div").all()]
@@ -113,7 +108,7 @@ def test_lesson_04_runs_in_chromium_and_the_slider_changes_the_text(lab):
         )
 
         page.keyboard.press("Control+s")  # save the COPY, to read its outputs back
-        page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=30_000)
+        wait_until(page, NOT_DIRTY, timeout_s=30)
 
     saved = nbformat.read(server.root / name, as_version=4)
     failed = [
