@@ -81,7 +81,7 @@ def test_in_a_notebook_a_replay_miss_is_a_short_error_not_a_deep_traceback():
               "    messages=[{'role': 'user', 'content': 'a question nobody recorded'}])")
     nb = new_notebook(cells=[new_code_cell(source)])
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True).execute()
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True, shutdown_kernel="immediate").execute()
     (output,) = nb.cells[0].outputs
     assert output.output_type == "error" and output.ename == "ReplayMissError"
     assert len(output.traceback) == 1 and "make record" in output.traceback[0]

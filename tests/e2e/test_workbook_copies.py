@@ -59,7 +59,9 @@ def test_workbook_copy_runs_as_a_learner_runs_it_says_not_yet_and_the_reference_
             cells += [new_code_cell(next(answers)), new_code_cell(cell.source)]
             reference_checks.append(len(cells) - 1)
     copy.cells = cells
-    NotebookClient(copy, timeout=600, kernel_name="python3", allow_errors=True,
+    # The kernel is stopped at once when the last cell is done, as nbval stops its own: a
+    # polite shutdown only waited about 1 s per copy for the kernel to exit.
+    NotebookClient(copy, timeout=600, kernel_name="python3", allow_errors=True, shutdown_kernel="immediate",
                    resources={"metadata": {"path": str(workbook.WORKBOOK)}}).execute()
     errors = [(i, o.get("ename"), o.get("evalue")) for i, c in enumerate(copy.cells) if c.cell_type == "code"
               for o in c.outputs if o.output_type == "error"]
