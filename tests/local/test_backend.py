@@ -505,16 +505,18 @@ def repeats(choice) -> int:
 
 @pytest.mark.live
 def test_negative_frequency_penalty_encourages_repetition(client, model, ask):
-    """An effect over 12 seeded samples at temperature 1, not one greedy text (which differs
-    between CPUs). Measured on three sets of 12 seeds: 36-52 repeated tokens in all without
-    the penalty, 100-160 with -2. The test asks for 24 more (2 per answer): about 3 standard
-    deviations below the weakest set, and 3 above what no effect at all would give."""
-    samples = 12
+    """An effect over 8 seeded samples at temperature 1, not one greedy text (which differs
+    between CPUs). Measured on four sets of 8 (seeds 0, 100, 200, 300), by default and with
+    flash attention: 22-37 repeated tokens in all without the penalty, 68-117 with -2, so
+    46-85 more (mean 60, standard deviation 13). The test asks for 24 more (3 per answer):
+    about 3 standard deviations below that mean, and 3 above what no effect at all would
+    give (two plain sets differ by about 7)."""
+    samples = 8
     kw = dict(model=model, messages=ask("Write a short poem about the sea."), temperature=1, seed=0,
               n=samples, max_completion_tokens=25, logprobs=True)
     plain = sum(repeats(c) for c in client.chat.completions.create(**kw).choices)
     looping = sum(repeats(c) for c in client.chat.completions.create(**kw, frequency_penalty=-2).choices)
-    assert looping >= plain + 2 * samples, (plain, looping)
+    assert looping >= plain + 3 * samples, (plain, looping)
 
 
 # -- logit_bias -----------------------------------------------------------------------------
