@@ -70,8 +70,9 @@ NO_PROMPT_BUSY = """() => {
   const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
   return prompts.length > 0 && !prompts.some(p => p.textContent.includes('*'));
 }"""
-# The page shows this text (the argument) somewhere visible; no unsaved changes.
+# The page shows this text (the argument) somewhere visible, or no longer does; no unsaved changes.
 SHOWS = "t => document.body.innerText.includes(t)"
+HIDES = "t => !document.body.innerText.includes(t)"
 NOT_DIRTY = "() => !document.querySelector('.jp-mod-dirty')"
 SOME_PROMPT_BUSY = """() => [
   ...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')
@@ -270,10 +271,11 @@ def browser():
         yield chrome
 
 
-def wait_until(page: Any, predicate: str, arg: Any = None, timeout_s: float = 60) -> None:
+def wait_until(page: Any, predicate: str, arg: Any = None, timeout_s: float = 60, poll_ms: int = POLL_MS) -> None:
     """Until the JavaScript ``predicate`` (called with ``arg``) is true, checked every
-    ``POLL_MS``; Playwright's TimeoutError after ``timeout_s``."""
-    page.wait_for_function(predicate, arg=arg, timeout=timeout_s * 1000, polling=POLL_MS)
+    ``poll_ms`` (a shorter period only for a state that may last less than ``POLL_MS``);
+    Playwright's TimeoutError after ``timeout_s``."""
+    page.wait_for_function(predicate, arg=arg, timeout=timeout_s * 1000, polling=poll_ms)
 
 
 def new_page(browser: Any) -> Any:
@@ -354,7 +356,7 @@ class Notebook:
         """Run menu > Run All Cells; wait until no cell is queued or running; seconds taken."""
         started = time.perf_counter()
         self.menu("Run", "Run All Cells")
-        self.page.wait_for_function(SOME_PROMPT_BUSY, timeout=20_000, polling=50)  # may be brief
+        wait_until(self.page, SOME_PROMPT_BUSY, timeout_s=20, poll_ms=50)  # may be brief
         wait_until(self.page, NO_PROMPT_BUSY, timeout_s=timeout_s)
         self.wait_idle(60)
         return time.perf_counter() - started
@@ -366,7 +368,7 @@ class Notebook:
         dialog.get_by_role("button", name="Confirm Kernel Restart").click()
         dialog.wait_for(state="detached", timeout=30_000)
         try:  # the status leaves Idle while the kernel restarts (it may be too quick to see)
-            self.page.wait_for_function(f"t => !({SHOWS})(t)", arg=IDLE, timeout=10_000, polling=50)
+            wait_until(self.page, HIDES, IDLE, timeout_s=10, poll_ms=50)
         except Exception:  # noqa: BLE001 - playwright's TimeoutError: it was quicker
             pass
         self.wait_idle(120)

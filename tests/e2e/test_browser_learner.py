@@ -467,8 +467,8 @@ def test_lesson_20_chat_answers_two_messages_and_resumes_after_a_restart(page, l
             if r.startswith("assistant:") and r.split(":", 1)[1].strip() not in ("", "(tool call)")
         ]
         assert answers, f"message {n + 1} got no answer: {rows_now[asked:]}"
-        wait_until(page, "el => el.value === ''", box.locator(INPUT).element_handle(), 5)
         # the box is cleared for the next message
+        wait_until(page, "el => el.value === ''", box.locator(INPUT).element_handle(), 5)
         if n == 0:
             assert book.watched("chat")["progress"], (
                 "no progress shown while the first reply was generated"
