@@ -42,8 +42,6 @@ WORKERS ?= 2
 
 test: setup
 	$(PY) -m ruff check .
-	$(PY) scripts/nav.py --check
-	$(PY) scripts/workbook.py --check
 	$(TEST_ENV) WORKBOOK_REPLAY=strict $(SHAKEN) $(PY) -m pytest -p no:cacheprovider -n $(WORKERS) \
 		--dist loadgroup tests notebooks \
 		--nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env --durations=15

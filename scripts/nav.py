@@ -12,7 +12,7 @@ relative link in any markdown cell does not resolve: the file must exist, and a
 them (the heading's text with spaces turned into ``-``). Web links are not fetched.
 
     python scripts/nav.py          # rewrite
-    python scripts/nav.py --check  # verify (part of `make test`)
+    python scripts/nav.py --check  # verify (`make test` runs the same check: tests/repo/test_nav.py)
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ overwrites a workbook notebook whose cells a learner has edited (each copy recor
 of the sources it was generated with) unless ``--force`` is given.
 
     python scripts/workbook.py           # (re)write workbook/ (make workbook)
-    python scripts/workbook.py --check   # exit 1 if workbook/ is out of date (make test)
+    python scripts/workbook.py --check   # exit 1 if workbook/ is out of date (tests/repo/test_workbook.py too)
 """
 
 from __future__ import annotations

@@ -78,3 +78,11 @@ def test_anchor_ids_follow_jupyterlab():
     assert nav.anchor_id("04 · Temperature") == "04-·-Temperature"
     assert nav.anchor_id("What `n` costs, **really**") == "What-n-costs,-really"
 
+
+
+def test_the_lessons_navigation_is_current_and_every_link_resolves():
+    """What ``python scripts/nav.py --check`` checks, on the committed lessons (``make test``
+    runs it here, in a worker, not as a command of its own before the suite)."""
+    stale, broken = nav.sync(check=True), nav.check_links()
+    assert not stale, "generated navigation is stale: run `python scripts/nav.py`\n" + "\n".join(stale)
+    assert not broken, "a relative link must name an existing file (and heading)\n" + "\n".join(broken)

@@ -187,3 +187,10 @@ def test_generation_is_deterministic():
     for lesson in nav.lessons():
         assert workbook.render(workbook.workbook_notebook(lesson)) == \
             workbook.render(workbook.workbook_notebook(lesson))
+
+
+def test_the_committed_workbook_is_what_the_lessons_generate():
+    """What ``python scripts/workbook.py --check`` checks, on the committed lessons and copies
+    (``make test`` runs it here, in a worker, not as a command of its own before the suite)."""
+    problems = workbook.build(check=True)
+    assert not problems, "the workbook is out of date: run `make workbook`\n" + "\n".join(problems)
