@@ -70,9 +70,14 @@ GEN_ROWS = (
 
 
 def sdk_generate(client: openai.OpenAI, row: Row) -> Run:
-    """One create() through the SDK and the local backend; tokens counted from ``usage``."""
+    """One create() through the SDK and the local backend; tokens counted from ``usage``.
+    The backend keeps a prompt it has read (``helpers.local.prefill``) and this one repeats:
+    forgotten first, so both sides read it, as the title says."""
+    from helpers.local import prefill
+    from helpers.local.model import load_model
     from helpers.settings import LOCAL_MODEL_ID
 
+    prefill.forget(load_model())
     start = time.perf_counter()
     response = client.chat.completions.create(
         model=LOCAL_MODEL_ID, messages=GEN_MESSAGES, max_completion_tokens=GEN_TOKENS,

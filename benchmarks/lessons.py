@@ -7,7 +7,9 @@ What a learner of the sampling lessons waits for after moving a slider (medians)
   or top_p slider moves), 40 times; target median < 50 ms;
 - live slider update: one create() of up to 48 tokens through the SDK on the local
   backend (``replay="off"``) at a new temperature, the work behind every move of a live
-  slider, 7 times after a loading call; target median < 1 s;
+  slider, 7 times after a loading call; target median < 1 s. The loading call has read
+  the prompt, so every move puts it back (``helpers.local.prefill``), as every move but
+  a lesson's first does;
 - live slider, time to first visible change: through the slider's own code path
   (``helpers.live_view.ask``, a stream when the value has no recording), the progress line
   (immediate, a note) and the first streamed text, 7 times; target median < 1 s.

@@ -10,6 +10,7 @@ sampling) -> model; ``serve`` puts the same transport behind a loopback HTTP ser
 * ``chat``: a validated request turned into a ``ChatCompletion`` or a stream of chunks.
 * ``prompt``: chat messages and tools rendered as SmolLM2's ChatML prompt.
 * ``generate``: one choice, token by token (stop sequences, token limit, log-probabilities).
+* ``prefill``: a prompt read once for every generation that starts from it (exact).
 * ``sampling``: OpenAI's sampling semantics on top of llama.cpp's sampler chain.
 * ``model``: finding the GGUF file, loading it once, the one-request-at-a-time lock.
 * ``numerics``: llama.cpp's threads and batch size, from settings.
@@ -22,5 +23,5 @@ record/replay (``helpers.replay``) and building the client (``helpers.client``).
 Used in lessons: none (machinery).
 """
 
-__all__ = ["chat", "generate", "limits", "model", "numerics", "prompt", "sampling", "schema",
-           "serve", "transport", "validate"]
+__all__ = ["chat", "generate", "limits", "model", "numerics", "prefill", "prompt", "sampling",
+           "schema", "serve", "transport", "validate"]

@@ -15,6 +15,7 @@ from collections.abc import Generator
 from dataclasses import dataclass, field
 
 from helpers import activity
+from helpers.local import prefill
 from helpers.local.sampling import OpenAIProcessor, TokenLogprob
 
 __all__ = ["END_TOKENS", "Sampling", "Piece", "Outcome", "needs_processor", "held_back", "generate", "tokens_before"]
@@ -86,8 +87,10 @@ def generate(llm, prompt_tokens: list[int], s: Sampling, seed: int, grammar=None
     else:
         chain_temp = s.temperature
     seed %= 2**32
+    # The prompt as if read into an empty context (put back when it was read before: exact).
+    # Never llama-cpp-python's prefix reuse: reading a tail onto a kept head changes the sums.
+    prefill.read(llm, prompt_tokens)
     llm.set_seed(seed if seed != 0xFFFFFFFF else 0xFFFFFFFE)  # 0xFFFFFFFF means "random" to llama.cpp
-    llm.reset()  # never reuse the KV cache: a near-tie could flip between identical calls
     raw, tokens, starts = b"", [], []  # starts[i]: where token i begins in the text
     text, emitted, finish, last = "", 0, "length", None
     stream = llm.generate(

@@ -249,6 +249,12 @@ class FakeLlama:
     def reset(self) -> None:
         pass
 
+    def eval(self, tokens) -> None:  # reading the prompt: nothing to compute
+        pass
+
+    class _ctx:  # noqa: N801 - llama_cpp.Llama's own name; no logits, so prefill keeps nothing
+        get_logits_ith = staticmethod(lambda i: None)
+
     def detokenize(self, tokens: list[int]) -> bytes:
         return b"".join(VOCAB[t] for t in tokens)
 
