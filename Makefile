@@ -43,7 +43,7 @@ WORKERS ?= 2
 test: setup
 	$(PY) -m ruff check .
 	$(TEST_ENV) WORKBOOK_REPLAY=strict $(SHAKEN) $(PY) -m pytest -p no:cacheprovider -n $(WORKERS) \
-		--dist loadgroup tests notebooks \
+		tests notebooks \
 		--nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env --durations=15
 
 # Every lesson, live, against llama-cpp-python's own server (someone else's server) and,
