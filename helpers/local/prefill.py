@@ -67,8 +67,8 @@ def read(llm, tokens: list[int]) -> bool:
         del kept[key]  # llama.cpp refused it: read the prompt (which clears what was half put back)
     llm.reset()
     llm.eval(tokens)
-    saved = _save(llm)
-    if saved is not None and len(key) <= MAX_TOKENS:
+    saved = _save(llm) if len(key) <= MAX_TOKENS else None  # too long to keep: no copy either
+    if saved is not None:
         kept[key] = saved
         while len(kept) > KEEP or sum(map(len, kept)) > MAX_TOKENS:
             kept.popitem(last=False)

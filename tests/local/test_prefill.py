@@ -14,6 +14,7 @@ from llama_cpp.llama_grammar import JSON_GBNF, LlamaGrammar
 from helpers.local import prefill
 from helpers.local.generate import Sampling, generate
 from helpers.local.model import gguf_path, load_model
+from helpers.local.prompt import prompt_tokens
 
 pytestmark = pytest.mark.live
 
@@ -21,9 +22,8 @@ QUESTION = "Write two sentences about a lighthouse keeper who finds a message in
 
 
 def chatml(llm, question: str = QUESTION) -> list[int]:
-    text = (f"<|im_start|>system\nYou are a concise assistant.<|im_end|>\n<|im_start|>user\n{question}"
-            "<|im_end|>\n<|im_start|>assistant\n")
-    return llm.tokenize(text.encode(), add_bos=False, special=True)
+    return prompt_tokens(llm, [{"role": "system", "content": "You are a concise assistant."},
+                               {"role": "user", "content": question}])
 
 
 def drain(gen):

@@ -79,7 +79,6 @@ def test_anchor_ids_follow_jupyterlab():
     assert nav.anchor_id("What `n` costs, **really**") == "What-n-costs,-really"
 
 
-
 def test_the_lessons_navigation_is_current_and_every_link_resolves():
     """What ``python scripts/nav.py --check`` checks, on the committed lessons (``make test``
     runs it here, in a worker, not as a command of its own before the suite)."""
